@@ -1,0 +1,19 @@
+import { buildBundle } from "../../build/bundle";
+import { defineCommand } from "../command";
+
+export default defineCommand({
+  summary: "Bundle the app into dist/lambda/index.js (one CommonJS file, no node_modules needed)",
+  usage: `Usage: fleet build [--json]
+
+Bundles app/lambda.ts with esbuild into dist/lambda/index.js.
+
+Options:
+  --json   print { file, bytes, sha256 } as JSON
+  -h, --help`,
+  options: { json: { type: "boolean" } },
+  async run({ values }) {
+    const bundle = await buildBundle();
+    if (values.json) process.stdout.write(`${JSON.stringify({ file: bundle.file, bytes: bundle.bytes, sha256: bundle.sha256 })}\n`);
+    else process.stdout.write(`built ${bundle.file} (${bundle.bytes} bytes, ${bundle.sha256})\n`);
+  },
+});

@@ -1,0 +1,9 @@
+import type { Command } from "../command";
+
+/**
+ * Every `fleet` subcommand, required on demand so `fleet check` never pays for the emulator or Pulumi.
+ * Add a subcommand: one file in this folder exporting `default defineCommand({...})`, one line here.
+ */
+export const commands: Record<string, () => { default: Command<any> }> = {
+  build: () => require("./build"),
+};
