@@ -1,0 +1,60 @@
+import * as z from "zod/mini";
+import { decodeEventBody } from "../base64";
+import type { HttpResult, NormalizedRequest } from "../http-exchange";
+import { encodeDecodedQuery } from "../query-string";
+import { foldRequestHeaders, headerFields } from "../request-headers";
+import { stripPathPrefix, toRequestPath } from "../request-path";
+import { encodeResponseBody } from "../response-body";
+import { splitByValueCount } from "../response-headers";
+import { type EventProcessor, type LambdaResult, MultiValueMap, parseEvent, SingleValueMap } from "./event-processor";
+
+const ApiGatewayV1Event = z.object({
+  version: z.optional(z.string()),
+  httpMethod: z.string(),
+  path: z.string(),
+  headers: SingleValueMap,
+  multiValueHeaders: MultiValueMap,
+  queryStringParameters: SingleValueMap,
+  multiValueQueryStringParameters: MultiValueMap,
+  body: z.nullish(z.string()),
+  isBase64Encoded: z.nullish(z.boolean()),
+  requestContext: z.object({
+    requestId: z.optional(z.string()),
+    identity: z.nullish(z.object({ sourceIp: z.nullish(z.string()) })),
+  }),
+});
+type ApiGatewayV1Event = z.infer<typeof ApiGatewayV1Event>;
+
+/**
+ * API Gateway payload format 1.0: REST APIs (no `version`) and HTTP APIs set to 1.0 (`version: "1.0"`).
+ * `path` holds no stage; query values arrive decoded; `multiValueHeaders` holds every header value.
+ */
+export class ApiGatewayV1Processor implements EventProcessor {
+  readonly kind;
+  readonly requestId;
+  private readonly event: ApiGatewayV1Event;
+
+  constructor(event: unknown) {
+    this.event = parseEvent(ApiGatewayV1Event, event, "API Gateway payload 1.0");
+    this.kind = this.event.version === "1.0" ? ("http-v1" as const) : ("rest-v1" as const);
+    this.requestId = this.event.requestContext.requestId;
+  }
+
+  toRequest(basePath: string | undefined): NormalizedRequest {
+    const { event } = this;
+    const body = decodeEventBody(event.body, event.isBase64Encoded);
+    return {
+      method: event.httpMethod,
+      path: toRequestPath(stripPathPrefix(event.path, basePath)),
+      query: encodeDecodedQuery(event.multiValueQueryStringParameters, event.queryStringParameters),
+      headers: foldRequestHeaders(headerFields(event.headers, event.multiValueHeaders)),
+      body,
+      sourceIp: event.requestContext.identity?.sourceIp ?? undefined,
+    };
+  }
+
+  toResponse(result: HttpResult): LambdaResult {
+    // No header in both maps: API Gateway merges them, and a value in both would be sent twice.
+    return { statusCode: result.statusCode, ...splitByValueCount(result.headers), ...encodeResponseBody(result) };
+  }
+}

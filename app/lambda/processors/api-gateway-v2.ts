@@ -1,0 +1,72 @@
+import * as z from "zod/mini";
+import { decodeEventBody } from "../base64";
+import type { HttpResult, NormalizedRequest } from "../http-exchange";
+import { foldRequestHeaders, headerFields } from "../request-headers";
+import { stripPathPrefix, toRequestPath } from "../request-path";
+import { encodeResponseBody } from "../response-body";
+import { joinHeaderValues } from "../response-headers";
+import { type EventProcessor, type LambdaResult, parseEvent, SingleValueMap } from "./event-processor";
+
+const ApiGatewayV2Event = z.object({
+  version: z.literal("2.0"),
+  rawPath: z.string(),
+  rawQueryString: z.nullish(z.string()),
+  cookies: z.nullish(z.array(z.string())),
+  headers: SingleValueMap,
+  body: z.nullish(z.string()),
+  isBase64Encoded: z.nullish(z.boolean()),
+  requestContext: z.object({
+    requestId: z.optional(z.string()),
+    domainName: z.optional(z.string()),
+    stage: z.optional(z.string()),
+    http: z.object({ method: z.string(), sourceIp: z.nullish(z.string()) }),
+  }),
+});
+type ApiGatewayV2Event = z.infer<typeof ApiGatewayV2Event>;
+
+// Function URLs answer on <url-id>.lambda-url.<region>.on.aws; their events are payload 2.0 with no real stage.
+const functionUrlDomain = /\.lambda-url\.[^.]+\.on\.aws$/;
+
+/**
+ * Payload format 2.0: HTTP APIs and Lambda Function URLs. `rawPath` carries a named stage (`/beta/...`) but
+ * not `$default`; `rawQueryString` is passed verbatim; cookies come apart in `cookies[]` and go back in `cookies`.
+ */
+export class ApiGatewayV2Processor implements EventProcessor {
+  readonly kind;
+  readonly requestId;
+  private readonly event: ApiGatewayV2Event;
+
+  constructor(event: unknown) {
+    this.event = parseEvent(ApiGatewayV2Event, event, "payload 2.0");
+    const domainName = this.event.requestContext.domainName ?? "";
+    this.kind = functionUrlDomain.test(domainName) ? ("function-url" as const) : ("http-v2" as const);
+    this.requestId = this.event.requestContext.requestId;
+  }
+
+  toRequest(basePath: string | undefined): NormalizedRequest {
+    const { event } = this;
+    const body = decodeEventBody(event.body, event.isBase64Encoded);
+    const headers = foldRequestHeaders(headerFields(event.headers));
+    // cookies[] is the authoritative list; Function URLs may also repeat it in a cookie header.
+    if (event.cookies && event.cookies.length > 0) headers["cookie"] = event.cookies.join("; ");
+    const stage = event.requestContext.stage;
+    const stagePrefix = this.kind === "http-v2" && stage && stage !== "$default" ? `/${stage}` : undefined;
+    return {
+      method: event.requestContext.http.method,
+      path: toRequestPath(stripPathPrefix(stripPathPrefix(event.rawPath, stagePrefix), basePath)),
+      query: event.rawQueryString ?? "",
+      headers,
+      body,
+      sourceIp: event.requestContext.http.sourceIp ?? undefined,
+    };
+  }
+
+  toResponse(result: HttpResult): LambdaResult {
+    return {
+      statusCode: result.statusCode,
+      headers: joinHeaderValues(result.headers, ["set-cookie"]),
+      cookies: [...(result.headers["set-cookie"] ?? [])],
+      ...encodeResponseBody(result),
+    };
+  }
+}

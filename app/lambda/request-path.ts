@@ -1,0 +1,31 @@
+/**
+ * Normalizes a configured base path: leading `/`, no trailing `/`; `undefined` when it is empty or `/`.
+ * @example normalizeBasePath("api/") // "/api"
+ */
+export function normalizeBasePath(basePath: string | undefined): string | undefined {
+  const trimmed = (basePath ?? "").trim().replace(/\/+$/, "");
+  if (trimmed === "") return undefined;
+  return trimmed.startsWith("/") ? trimmed : `/${trimmed}`;
+}
+
+/**
+ * Removes `prefix` from `path` only when it is a whole leading segment run: `/api` strips from `/api` and
+ * `/api/x` but not from `/apiary`. serverless-http's own basePath matches anywhere in the path, hence this.
+ */
+export function stripPathPrefix(path: string, prefix: string | undefined): string {
+  if (!prefix) return path;
+  if (path === prefix) return "/";
+  return path.startsWith(`${prefix}/`) ? path.slice(prefix.length) : path;
+}
+
+// RFC 3986 pchar plus `/`, and `%` so percent-encoding stays exactly as delivered.
+const notInPath = /[^A-Za-z0-9\-._~!$&'()*+,;=:@/%]/gu;
+
+/**
+ * Makes a delivered path safe as a request target: characters a path cannot hold (space, `?`, `#`, non-ASCII)
+ * are percent-encoded, existing `%XX` sequences are left alone, and it always starts with `/`.
+ */
+export function toRequestPath(path: string): string {
+  const encoded = path.replace(notInPath, (char) => encodeURIComponent(char));
+  return encoded.startsWith("/") ? encoded : `/${encoded}`;
+}

@@ -1,0 +1,32 @@
+import type { Context, Middleware } from "koa";
+
+/** CSP for everything but the docs page: nothing may load, nothing may frame it. */
+export const apiContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+
+/** Headers every response carries, errors included. */
+const alwaysHeaders: Record<string, string> = {
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "strict-transport-security": "max-age=63072000; includeSubDomains",
+  "x-frame-options": "DENY",
+  "cross-origin-resource-policy": "same-origin",
+};
+
+/**
+ * Sets the security headers and the defaults a route may override afterwards:
+ * the API CSP and `cache-control: no-store`. The error handler calls it again after it resets headers.
+ */
+export function setSecurityHeaders(ctx: Pick<Context, "set" | "remove">): void {
+  ctx.set(alwaysHeaders);
+  ctx.set("content-security-policy", apiContentSecurityPolicy);
+  ctx.set("cache-control", "no-store");
+  ctx.remove("x-powered-by");
+}
+
+/** Middleware form of {@link setSecurityHeaders}; headers are set before the route runs, so routes can override. */
+export function securityHeaders(): Middleware {
+  return async function addSecurityHeaders(ctx, next) {
+    setSecurityHeaders(ctx);
+    await next();
+  };
+}

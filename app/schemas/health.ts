@@ -1,0 +1,10 @@
+import * as z from "zod/mini";
+
+/** GET /health: the function is up, and which stage, region and release answered. */
+export const Health = z.object({
+  status: z.literal("ok"),
+  stage: z.string(),
+  region: z.string(),
+  release: z.string().check(z.describe("sha256:<hex> of the deployed release, or dev")),
+});
+export type Health = z.infer<typeof Health>;

@@ -1,0 +1,11 @@
+import * as z from "zod/mini";
+// The English messages alone: `z.locales` would pull every language (~260 KB) into the bundle.
+import en from "zod/v4/locales/en.js";
+
+/**
+ * zod/mini ships without messages (every issue says "Invalid input"): install the English ones on first
+ * use, so importing a schema module stays free of side effects. Leaves a locale already configured alone.
+ */
+export function useEnglishMessages(): void {
+  if (!z.config().localeError) z.config(en());
+}

@@ -1,0 +1,19 @@
+import * as z from "zod/mini";
+
+/** One bad field of a request. */
+export const FieldError = z.object({
+  path: z.string().check(z.describe("Where the bad value is: body.tags[2], query.lang, params.name")),
+  message: z.string(),
+});
+export type FieldError = z.infer<typeof FieldError>;
+
+/** RFC 9457 problem details, the body of every error response. */
+export const Problem = z.object({
+  type: z.string().check(z.describe("URI naming the kind of problem, or about:blank")),
+  title: z.string(),
+  status: z.number().check(z.int()),
+  detail: z.string(),
+  requestId: z.string().check(z.describe("Quote it when asking about this request; also in x-request-id")),
+  errors: z.optional(z.array(FieldError).check(z.describe("Present on validation problems (400)"))),
+});
+export type Problem = z.infer<typeof Problem>;
