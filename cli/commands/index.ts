@@ -6,4 +6,6 @@ import type { Command } from "../command";
  */
 export const commands: Record<string, () => { default: Command<any> }> = {
   build: () => require("./build"),
+  check: () => require("./check"),
+  plan: () => require("./plan"),
 };

@@ -1,0 +1,43 @@
+import path from "node:path";
+import { repoRoot } from "../../build/bundle";
+import { StageConfigError } from "../../stacks/config";
+import { listStageFiles, readStageFile } from "../../stacks/stage-file";
+import { CliError, defineCommand } from "../command";
+
+export default defineCommand({
+  summary: "Validate Pulumi.<stack>.yaml files offline (no Pulumi, no AWS)",
+  usage: `Usage: fleet check [stack...] [--json]
+
+Validates the fleet: keys of every Pulumi.<stack>.yaml in the repository (or only the named stacks) against the
+stage schema the Pulumi program uses, with the same messages. Stops at the first bad file and exits 1.
+Secret values are not decrypted.
+
+Options:
+  --dir <path>   folder holding the Pulumi.<stack>.yaml files (default: the repository root)
+  --json         print { stacks: [{ stack, ok, targets?, regions?, issues? }] } as JSON
+  -h, --help`,
+  options: { dir: { type: "string" }, json: { type: "boolean" } },
+  positionals: true,
+  async run({ values, positionals }) {
+    const root = path.resolve(values.dir ?? repoRoot);
+    const stacks = positionals.length > 0 ? positionals : listStageFiles(root);
+    if (stacks.length === 0) throw new CliError("no Pulumi.<stack>.yaml found. Fix: pulumi stack init <stack> and set its fleet: keys");
+    const results: { stack: string; ok: boolean; targets?: number; regions?: number; issues?: { key: string; message: string }[] }[] = [];
+    for (const stack of stacks) {
+      try {
+        const config = readStageFile(stack, root);
+        const regions = config.targets.reduce((sum, target) => sum + target.regions.length, 0);
+        results.push({ stack, ok: true, targets: config.targets.length, regions });
+        if (!values.json) process.stdout.write(`ok  ${stack}: ${config.targets.length} account(s), ${regions} region(s), api ${config.api}, release ${config.release}\n`);
+      } catch (error) {
+        if (!(error instanceof StageConfigError)) throw error;
+        results.push({ stack, ok: false, issues: error.issues });
+        if (values.json) process.stdout.write(`${JSON.stringify({ stacks: results })}\n`);
+        else process.stderr.write(`${error.message}\n`);
+        return 1;
+      }
+    }
+    if (values.json) process.stdout.write(`${JSON.stringify({ stacks: results })}\n`);
+    return 0;
+  },
+});

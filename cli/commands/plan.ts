@@ -1,0 +1,34 @@
+import path from "node:path";
+import { formatPlan, planJson } from "../../stacks/plan/format";
+import { PlanError, planStack } from "../../stacks/plan/engine";
+import { CliError, defineCommand } from "../command";
+
+export default defineCommand({
+  summary: "Show what `pulumi up` would create for a stack, offline (mock runtime)",
+  usage: `Usage: fleet plan --stack <name> [--dir <path>] [--release sha256:<hex>] [--json]
+
+Runs the real Pulumi program with the stack's Pulumi.<name>.yaml under Pulumi's mock runtime (no Pulumi CLI,
+no credentials) and prints every resource it would create, grouped by account and region. Secrets are masked.
+With release: build the app is bundled as pulumi up would; a release digest missing from the local store is
+reported as a warning.
+
+Options:
+  --stack <name>      the stack to plan (required)
+  --dir <path>        folder holding Pulumi.<name>.yaml (default: the repository root)
+  --release <value>   plan with this fleet:release instead of the stack's (build or sha256:<hex>)
+  --json              print { stack, resources: [{ type, name, parent, account, region, inputs }], outputs, warnings }
+  -h, --help`,
+  options: { stack: { type: "string", short: "s" }, dir: { type: "string" }, release: { type: "string" }, json: { type: "boolean" } },
+  async run({ values }) {
+    if (!values.stack) throw new CliError("--stack is required. Fix: fleet plan --stack dev", 2);
+    if (!values.json) process.stderr.write(`planning stack ${values.stack} under the mock runtime…\n`);
+    try {
+      const plan = await planStack({ stack: values.stack, root: values.dir ? path.resolve(values.dir) : undefined, release: values.release });
+      process.stdout.write(values.json ? `${JSON.stringify(planJson(plan), null, 2)}\n` : formatPlan(plan));
+      return 0;
+    } catch (error) {
+      if (error instanceof PlanError) throw new CliError(error.message, 1);
+      throw error;
+    }
+  },
+});

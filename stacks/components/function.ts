@@ -1,0 +1,118 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { rolePrefix } from "../naming";
+
+/** Inputs of one regional copy of the app's function. */
+export interface FleetFunctionArgs {
+  /** Pulumi stage (stack) name: FLEET_STAGE and part of the role name. */
+  stage: string;
+  /** The region this copy runs in (IAM role names carry it: IAM is global). */
+  region: string;
+  /** The release zip shipped as code. */
+  zipPath: string;
+  /** Lambda memory in MB. */
+  memory: number;
+  /** Lambda timeout in seconds. */
+  timeout: number;
+  /** CPU architecture. */
+  architecture: "arm64" | "x86_64";
+  /** Reserved concurrency; unset = unreserved pool. */
+  reservedConcurrency?: number;
+  /** Provisioned concurrency on the `live` alias; unset = none. */
+  provisionedConcurrency?: number;
+  /** Retention of the function's log group, in days. */
+  logRetentionDays: number;
+  /** X-Ray active tracing (and the two X-Ray actions in the role). */
+  tracing: boolean;
+  /** The whole Lambda environment; a secret Output when the stage has secrets. */
+  environment: pulumi.Input<Record<string, string>>;
+}
+
+/**
+ * The app's Lambda function in one region: its log group (made first, so Lambda never creates an unmanaged one),
+ * a least-privilege role, a published version and the `live` alias every integration calls.
+ */
+export class FleetFunction extends pulumi.ComponentResource {
+  /** The function (use `alias` to invoke it). */
+  readonly function: aws.lambda.Function;
+  /** `live`: the published version API Gateway invokes; provisioned concurrency sits here. */
+  readonly alias: aws.lambda.Alias;
+  readonly logGroup: aws.cloudwatch.LogGroup;
+  readonly role: aws.iam.Role;
+
+  constructor(name: string, args: FleetFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("fleet:aws:Function", name, {}, opts);
+    this.logGroup = createLogGroup(this, name, args);
+    this.role = createRole(this, name, args, this.logGroup);
+    this.function = createFunction(this, name, args, this.role, this.logGroup);
+    this.alias = new aws.lambda.Alias(`${name}-live`, { name: "live", functionName: this.function.name, functionVersion: this.function.version }, { parent: this });
+    if (args.provisionedConcurrency !== undefined) {
+      new aws.lambda.ProvisionedConcurrencyConfig(
+        `${name}-provisioned`,
+        { functionName: this.function.name, qualifier: this.alias.name, provisionedConcurrentExecutions: args.provisionedConcurrency },
+        { parent: this },
+      );
+    }
+    this.registerOutputs({ functionName: this.function.name, aliasArn: this.alias.arn });
+  }
+}
+
+function createLogGroup(parent: pulumi.Resource, name: string, args: FleetFunctionArgs): aws.cloudwatch.LogGroup {
+  return new aws.cloudwatch.LogGroup(`${name}-logs`, { name: `/fleet/${args.stage}/function`, retentionInDays: args.logRetentionDays }, { parent });
+}
+
+/**
+ * Least privilege: write to its own log group, and X-Ray only when tracing is on. Not the managed
+ * AWSLambdaBasicExecutionRole, which allows every log group of the account (`arn:aws:logs:*:*:*`).
+ */
+function createRole(parent: pulumi.Resource, name: string, args: FleetFunctionArgs, logGroup: aws.cloudwatch.LogGroup): aws.iam.Role {
+  const role = new aws.iam.Role(
+    `${name}-role`,
+    {
+      namePrefix: rolePrefix(args.stage, args.region),
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      }),
+    },
+    { parent },
+  );
+  new aws.iam.RolePolicy(
+    `${name}-policy`,
+    { role: role.id, policy: logGroup.arn.apply((arn) => JSON.stringify(functionPolicy(arn, args.tracing))) },
+    { parent },
+  );
+  return role;
+}
+
+/** The function role's only permissions. Exported for the README and the tests. */
+export function functionPolicy(logGroupArn: string, tracing: boolean) {
+  const statements: { Effect: "Allow"; Action: string[]; Resource: string[] }[] = [
+    { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${logGroupArn}:*`] },
+  ];
+  // X-Ray has no resource-level permissions: "*" is the narrowest it accepts.
+  if (tracing) statements.push({ Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: ["*"] });
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+function createFunction(parent: pulumi.Resource, name: string, args: FleetFunctionArgs, role: aws.iam.Role, logGroup: aws.cloudwatch.LogGroup): aws.lambda.Function {
+  return new aws.lambda.Function(
+    `${name}-fn`,
+    {
+      runtime: "nodejs22.x",
+      handler: "index.handler",
+      // An archive on disk, never CallbackFunction: closure serialization breaks with `main: stacks/` (pulumi-aws#933).
+      code: new pulumi.asset.FileArchive(args.zipPath),
+      role: role.arn,
+      memorySize: args.memory,
+      timeout: args.timeout,
+      architectures: [args.architecture],
+      reservedConcurrentExecutions: args.reservedConcurrency,
+      publish: true,
+      environment: { variables: args.environment },
+      loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+      tracingConfig: { mode: args.tracing ? "Active" : "PassThrough" },
+    },
+    { parent, dependsOn: [logGroup] },
+  );
+}

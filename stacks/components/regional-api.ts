@@ -1,0 +1,115 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { StageConfig } from "../config";
+import { RegionalAlarms } from "./alarms";
+import type { RegionalEndpoint } from "./api-types";
+import { FleetFunction } from "./function";
+import { HttpApi } from "./http-api";
+import { RegionalDomain } from "./regional-domain";
+import { RestApi } from "./rest-api";
+
+/** Inputs of the app in one account × region. */
+export interface RegionalApiArgs {
+  /** Pulumi stage (stack) name. */
+  stage: string;
+  /** The 12-digit account this copy runs in (Route53 set identifiers carry it). */
+  account: string;
+  /** The region this copy runs in; the `provider` passed in opts must be for the same one. */
+  region: string;
+  /** The validated stage configuration (sizes, API kind, alarms, domain). */
+  config: StageConfig;
+  /** The release zip to run. */
+  zipPath: string;
+  /** The Lambda environment (a secret Output when the stage has secrets). */
+  environment: pulumi.Input<Record<string, string>>;
+  /** Provider of the hosted zone's account, when `config.domain` is set. */
+  dnsProvider?: pulumi.ProviderResource;
+}
+
+/**
+ * The whole app in one account × region: function and `live` alias, the API in front of it, the permission
+ * letting exactly that API invoke the alias, the alarms and, with a domain, this region's latency record.
+ * Pass the region's provider as `provider`: every child inherits it.
+ */
+export class RegionalApi extends pulumi.ComponentResource {
+  readonly functionName: pulumi.Output<string>;
+  readonly apiId: pulumi.Output<string>;
+  /** Base URL ending in `/` (REST: with the `/<stage>/` prefix). */
+  readonly url: pulumi.Output<string>;
+
+  constructor(name: string, args: RegionalApiArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("fleet:aws:RegionalApi", name, {}, opts);
+    const { config } = args;
+    const fn = new FleetFunction(
+      `${name}-function`,
+      {
+        stage: args.stage,
+        region: args.region,
+        zipPath: args.zipPath,
+        memory: config.memory,
+        timeout: config.timeout,
+        architecture: config.architecture,
+        reservedConcurrency: config.reservedConcurrency,
+        provisionedConcurrency: config.provisionedConcurrency,
+        logRetentionDays: config.logRetentionDays,
+        tracing: config.tracing,
+        environment: args.environment,
+      },
+      { parent: this },
+    );
+    const api = this.createApi(name, args, fn);
+    new aws.lambda.Permission(
+      `${name}-invoke`,
+      {
+        action: "lambda:InvokeFunction",
+        function: fn.function.name,
+        qualifier: fn.alias.name,
+        principal: "apigateway.amazonaws.com",
+        // Only this API (any stage, method and path of it) may invoke the alias.
+        sourceArn: pulumi.interpolate`${api.executionArn}/*`,
+      },
+      { parent: this },
+    );
+    new RegionalAlarms(
+      `${name}-alarms`,
+      { functionName: fn.function.name, api: api.metrics, email: config.alarms.email, p99LatencyMs: config.alarms.p99LatencyMs, errorRate: config.alarms.errorRate },
+      { parent: this },
+    );
+    if (config.domain && args.dnsProvider) {
+      new RegionalDomain(
+        `${name}-domain`,
+        {
+          domainName: config.domain.name,
+          hostedZoneId: config.domain.hostedZoneId,
+          region: args.region,
+          setIdentifier: `${args.account}-${args.region}`,
+          apiId: api.apiId,
+          stageName: api.stageName,
+          healthPath: api.healthPath,
+          dnsProvider: args.dnsProvider,
+        },
+        { parent: this },
+      );
+    }
+    this.functionName = fn.function.name;
+    this.apiId = api.apiId;
+    this.url = api.url;
+    this.registerOutputs({ functionName: this.functionName, apiId: this.apiId, url: this.url });
+  }
+
+  private createApi(name: string, args: RegionalApiArgs, fn: FleetFunction): RegionalEndpoint {
+    const { config } = args;
+    if (config.api === "rest") {
+      return new RestApi(
+        `${name}-rest`,
+        { stage: args.stage, region: args.region, aliasInvokeArn: fn.alias.invokeArn, throttle: config.throttle, tracing: config.tracing, logRetentionDays: config.logRetentionDays },
+        { parent: this },
+      );
+    }
+    return new HttpApi(
+      `${name}-http`,
+      { stage: args.stage, region: args.region, aliasArn: fn.alias.arn, throttle: config.throttle, logRetentionDays: config.logRetentionDays, corsOrigins: config.cors?.origins },
+      { parent: this },
+    );
+  }
+}

@@ -1,0 +1,133 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
+import { accessLogFormat, type RegionalEndpoint } from "./api-types";
+
+/** Inputs of a REST API in front of the function. */
+export interface RestApiArgs {
+  /** Stage name of the API (the Pulumi stage): URLs are `https://<id>.execute-api.<region>.amazonaws.com/<stage>/`. */
+  stage: string;
+  /** The API's region (its URL and role name carry it). */
+  region: string;
+  /** Invoke ARN of the `live` alias. */
+  aliasInvokeArn: pulumi.Input<string>;
+  /** Stage-wide throttling: steady requests per second and burst. */
+  throttle: { rate: number; burst: number };
+  /** X-Ray tracing on the stage. */
+  tracing: boolean;
+  /** Retention of the access log group, in days. */
+  logRetentionDays: number;
+}
+
+/**
+ * A regional REST API proxying everything (`ANY /`, `ANY /{proxy+}`) to the function's `live` alias.
+ *
+ * Plain @pulumi/aws rather than awsx.classic.apigateway.API: awsx's API builds a swagger document and recreates
+ * the deployment on change, which is one `triggers` hash here, but its Lambda routes target a Function (not an
+ * alias) and add their own permissions; an alias needs raw `aws_proxy` routes, where awsx then adds nothing we
+ * need, while access logs, `binaryMediaTypes`, the account's CloudWatch role and the stage's throttling are
+ * clearer as the resources themselves. The explicit per-region provider flows to every child either way.
+ */
+export class RestApi extends pulumi.ComponentResource implements RegionalEndpoint {
+  readonly apiId: pulumi.Output<string>;
+  readonly executionArn: pulumi.Output<string>;
+  readonly url: pulumi.Output<string>;
+  readonly stageName: pulumi.Output<string>;
+  readonly healthPath: string;
+  readonly metrics: RegionalEndpoint["metrics"];
+
+  constructor(name: string, args: RestApiArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("fleet:aws:RestApi", name, {}, opts);
+    const api = new aws.apigateway.RestApi(
+      `${name}-api`,
+      {
+        description: `fleet ${args.stage} (${args.region})`,
+        // Every content type reaches the app as base64, so binary bodies survive the proxy.
+        binaryMediaTypes: ["*/*"],
+        endpointConfiguration: { types: "REGIONAL" },
+      },
+      { parent: this },
+    );
+    const integrations = [
+      this.proxyRoute(`${name}-root`, api, api.rootResourceId, args.aliasInvokeArn),
+      this.proxyRoute(`${name}-proxy`, api, this.proxyResource(name, api).id, args.aliasInvokeArn),
+    ];
+    const deployment = new aws.apigateway.Deployment(
+      `${name}-deployment`,
+      {
+        restApi: api.id,
+        // A deployment is a snapshot: a new hash (routes, integration target, media types) replaces it, so a
+        // changed API is live after `pulumi up` without a manual redeploy.
+        triggers: { redeployment: pulumi.output(args.aliasInvokeArn).apply((uri) => apiDefinitionHash(uri)) },
+      },
+      { parent: this, dependsOn: integrations },
+    );
+    const stage = createStage(this, name, args, api, deployment);
+    this.apiId = api.id;
+    this.executionArn = api.executionArn;
+    this.stageName = stage.stageName;
+    this.url = pulumi.interpolate`https://${api.id}.execute-api.${args.region}.amazonaws.com/${stage.stageName}/`;
+    this.healthPath = `/${args.stage}/health`;
+    this.metrics = { dimensions: { ApiName: api.name, Stage: stage.stageName }, serverErrors: "5XXError", latency: "Latency" };
+    this.registerOutputs({ apiId: this.apiId, url: this.url });
+  }
+
+  private proxyResource(name: string, api: aws.apigateway.RestApi): aws.apigateway.Resource {
+    return new aws.apigateway.Resource(`${name}-proxy`, { restApi: api.id, parentId: api.rootResourceId, pathPart: "{proxy+}" }, { parent: this });
+  }
+
+  private proxyRoute(name: string, api: aws.apigateway.RestApi, resourceId: pulumi.Input<string>, uri: pulumi.Input<string>): aws.apigateway.Integration {
+    const method = new aws.apigateway.Method(`${name}-any`, { restApi: api.id, resourceId, httpMethod: "ANY", authorization: "NONE" }, { parent: this });
+    return new aws.apigateway.Integration(
+      `${name}-integration`,
+      { restApi: api.id, resourceId, httpMethod: method.httpMethod, type: "AWS_PROXY", integrationHttpMethod: "POST", uri },
+      { parent: this },
+    );
+  }
+}
+
+/** Everything that defines the API's routes: a change here must produce a new deployment. */
+function apiDefinitionHash(integrationUri: string): string {
+  const definition = { routes: ["ANY /", "ANY /{proxy+}"], integration: { type: "AWS_PROXY", uri: integrationUri }, binaryMediaTypes: ["*/*"] };
+  return createHash("sha256").update(JSON.stringify(definition)).digest("hex");
+}
+
+function createStage(parent: pulumi.Resource, name: string, args: RestApiArgs, api: aws.apigateway.RestApi, deployment: aws.apigateway.Deployment): aws.apigateway.Stage {
+  const accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { name: `/fleet/${args.stage}/api-access`, retentionInDays: args.logRetentionDays }, { parent });
+  // REST access logs need the region's API Gateway account setting to name a role that may write to CloudWatch.
+  const cloudwatchRole = new aws.iam.Role(
+    `${name}-apigw-logs-role`,
+    {
+      namePrefix: `fleet-${args.stage}-apigw-${args.region}-`.slice(0, 38),
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      }),
+      managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"],
+    },
+    { parent },
+  );
+  const account = new aws.apigateway.Account(`${name}-apigw-account`, { cloudwatchRoleArn: cloudwatchRole.arn }, { parent });
+  const stage = new aws.apigateway.Stage(
+    `${name}-stage`,
+    {
+      restApi: api.id,
+      deployment: deployment.id,
+      stageName: args.stage,
+      xrayTracingEnabled: args.tracing,
+      accessLogSettings: { destinationArn: accessLogs.arn, format: accessLogFormat },
+    },
+    { parent, dependsOn: [account] },
+  );
+  new aws.apigateway.MethodSettings(
+    `${name}-throttle`,
+    {
+      restApi: api.id,
+      stageName: stage.stageName,
+      methodPath: "*/*",
+      settings: { throttlingRateLimit: args.throttle.rate, throttlingBurstLimit: args.throttle.burst, metricsEnabled: true },
+    },
+    { parent },
+  );
+  return stage;
+}

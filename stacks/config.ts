@@ -1,0 +1,300 @@
+import { z } from "zod";
+import { isAwsRegion } from "./regions";
+
+/**
+ * The stage configuration: every `fleet:` key of `Pulumi.<stack>.yaml`, parsed once with zod.
+ * Used by the Pulumi program (stacks/stage-config.ts, from `pulumi.Config`) and offline by `fleet check`
+ * (stacks/stage-file.ts, from the YAML file), so both give the same answer and the same messages.
+ * This module imports neither Pulumi nor AWS: checking a stage must stay instant.
+ */
+
+/** API Gateway's integration timeout per API kind, in seconds: a longer Lambda timeout is cut off anyway. */
+export const integrationTimeoutLimit = { rest: 29, http: 30 } as const;
+
+/** The retention values CloudWatch Logs accepts (PutRetentionPolicy). */
+export const logRetentionValues = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** What an offline read (`readStageFile`) puts in place of a `secure:` value it cannot decrypt. */
+export const SECRET_PLACEHOLDER = "[secret]";
+
+const accountPattern = /^\d{12}$/;
+const roleArnPattern = /^arn:aws:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
+const envNamePattern = /^[A-Za-z][A-Za-z0-9_]*$/;
+/** Lambda and fleet own these: a stage variable must not shadow them. */
+const reservedEnvPrefixes = ["AWS_", "LAMBDA_", "FLEET_", "_"];
+const hostnamePattern = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const originPattern = /^(\*|https?:\/\/[a-z0-9.-]+(:\d{1,5})?)$/;
+
+/** Accepts `"1024"` as well as `1024`: `pulumi config set fleet:memory 1024` writes a string. */
+function numeric<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value), schema);
+}
+
+/** Accepts `"true"`/`"false"` as well as booleans, for the same reason as `numeric`. */
+function flag(message: string) {
+  return z.preprocess((value) => (value === "true" ? true : value === "false" ? false : value), z.boolean(message));
+}
+
+const AccountId = z
+  .string("must be the 12-digit AWS account id as a quoted string. Fix: write it in quotes, e.g. account: \"123456789012\"")
+  .regex(accountPattern, "must be exactly 12 digits. Fix: copy the account id from the AWS console (quoted, leading zeros kept)");
+
+/** One AWS account of the stage and the regions it serves. */
+export const Target = z.strictObject({
+  /** The 12-digit account id; providers refuse to act in any other account. */
+  account: AccountId,
+  /** The deploy role Pulumi assumes in that account (see README "Bootstrap"). */
+  roleArn: z
+    .string("must be an IAM role ARN. Fix: set it to arn:aws:iam::<account>:role/<name>")
+    .regex(roleArnPattern, "is not an IAM role ARN. Fix: use the form arn:aws:iam::<account>:role/<name>"),
+  /** AWS regions, each deployed once in this account. */
+  regions: z
+    .array(z.string("must be a region name. Fix: write e.g. us-east-1"), "must be a list of region names. Fix: write e.g. regions: [us-east-1, eu-west-1]")
+    .min(1, "lists no region. Fix: add at least one region, e.g. us-east-1"),
+});
+export type Target = z.infer<typeof Target>;
+
+/** The whole `fleet:` namespace of one stack. */
+export const StageConfig = z.strictObject({
+  /** Accounts and regions to deploy to: one regional API per account × region. */
+  targets: z
+    .array(Target, "must be a list of { account, roleArn, regions }. Fix: see README \"Configuration reference\"")
+    .min(1, "is empty. Fix: add at least one { account, roleArn, regions } target"),
+  /** API Gateway flavour in front of the function. @default "http" */
+  api: z.enum(["rest", "http"], "must be rest or http. Fix: set fleet:api to rest (REST API, v1 events) or http (HTTP API, v2 events)").default("http"),
+  /** Lambda memory in MB. @default 512 */
+  memory: numeric(
+    z
+      .number("must be a number of MB. Fix: set e.g. fleet:memory: 1024")
+      .int("must be a whole number of MB. Fix: e.g. 1024")
+      .min(128, "is below Lambda's minimum. Fix: use 128..10240 MB")
+      .max(10240, "is above Lambda's maximum. Fix: use 128..10240 MB"),
+  ).default(512),
+  /** Lambda timeout in seconds; at most the API's integration timeout (29 s REST, 30 s HTTP). @default 10 */
+  timeout: numeric(
+    z.number("must be a number of seconds. Fix: set e.g. fleet:timeout: 10").int("must be whole seconds. Fix: e.g. 10").min(1, "must be at least 1 second. Fix: e.g. 10"),
+  ).default(10),
+  /** Lambda CPU architecture. @default "arm64" */
+  architecture: z.enum(["arm64", "x86_64"], "must be arm64 or x86_64. Fix: set fleet:architecture: arm64").default("arm64"),
+  /** Concurrency reserved for the function in each region; unset = the account's unreserved pool. */
+  reservedConcurrency: numeric(z.number("must be a number. Fix: e.g. 100").int("must be a whole number. Fix: e.g. 100").min(1, "must be at least 1 (0 would stop the function). Fix: remove it or use a positive number")).optional(),
+  /** Provisioned concurrency on the `live` alias in each region; unset = none. */
+  provisionedConcurrency: numeric(z.number("must be a number. Fix: e.g. 2").int("must be a whole number. Fix: e.g. 2").min(1, "must be at least 1. Fix: remove it or use a positive number")).optional(),
+  /** Days CloudWatch keeps the function's and the API's logs. @default 14 */
+  logRetentionDays: numeric(
+    z.number("must be a number of days. Fix: e.g. 14").refine((days) => (logRetentionValues as readonly number[]).includes(days), {
+      message: `is not a retention CloudWatch accepts. Fix: use one of ${logRetentionValues.join(", ")}`,
+    }),
+  ).default(14),
+  /** FLEET_LOG_LEVEL of the app. @default "info" */
+  logLevel: z.enum(["debug", "info", "warn", "error"], "must be debug, info, warn or error. Fix: e.g. fleet:logLevel: info").default("info"),
+  /** X-Ray tracing on the function and the API stage. @default false */
+  tracing: flag("must be true or false. Fix: e.g. fleet:tracing: true").default(false),
+  /** Stage-wide throttling of each regional API. @default { rate: 1000, burst: 2000 } */
+  throttle: z
+    .strictObject(
+      {
+        /** Steady requests per second. */
+        rate: numeric(z.number("must be requests per second. Fix: e.g. rate: 1000").positive("must be above 0. Fix: e.g. rate: 1000")),
+        /** Bucket size for bursts. */
+        burst: numeric(z.number("must be a number of requests. Fix: e.g. burst: 2000").int("must be a whole number. Fix: e.g. burst: 2000").positive("must be above 0. Fix: e.g. burst: 2000")),
+      },
+      "must be { rate, burst }. Fix: e.g. throttle: { rate: 1000, burst: 2000 }",
+    )
+    .default({ rate: 1000, burst: 2000 }),
+  /** Browser origins allowed by the HTTP API's CORS (api: http only; a REST proxy leaves CORS to the app). */
+  cors: z
+    .strictObject(
+      {
+        origins: z
+          .array(z.string().regex(originPattern, "is not an origin. Fix: use * or scheme://host[:port] without a path, e.g. https://app.example.com"))
+          .min(1, "is empty. Fix: list at least one origin or remove fleet:cors"),
+      },
+      "must be { origins: [...] }. Fix: e.g. cors: { origins: [https://app.example.com] }",
+    )
+    .optional(),
+  /** Plain environment variables of the function (visible in outputs and the console). @default {} */
+  env: z.record(z.string(), z.string("must be a string. Fix: quote the value"), "must be a map of NAME: value. Fix: e.g. env: { FEATURE_X: \"on\" }").default({}),
+  /**
+   * Secret environment variables: each value set with `pulumi config set --secret --path 'fleet:secrets.NAME' …`,
+   * stored encrypted in the stack file, in the state and in the Lambda environment. @default {}
+   */
+  secrets: z.record(z.string(), z.string("must be a secret string. Fix: pulumi config set --secret --path 'fleet:secrets.NAME' <value>")).default({}),
+  /** The code: `build` builds the working tree at `pulumi up`; `sha256:<hex>` deploys that release. @default "build" */
+  release: z
+    .string("must be build or sha256:<digest>. Fix: pulumi config set fleet:release sha256:<digest of a stored release>")
+    .regex(/^(build|sha256:[0-9a-f]{64})$/, "must be build or sha256:<64 lowercase hex>. Fix: pulumi config set fleet:release sha256:<digest of a stored release>")
+    .default("build"),
+  /**
+   * Per-region override of `release` during a wave: `"<account>/<region>"` → `sha256:<hex>`. Written and removed
+   * by `fleet deploy`/`promote`/`rollback`; regions not listed run `release`. @default {}
+   */
+  releases: z
+    .record(
+      z.string(),
+      z.string().regex(/^sha256:[0-9a-f]{64}$/, "must be sha256:<64 lowercase hex>. Fix: name a stored release, or remove the entry to use fleet:release"),
+      "must be a map of \"<account>/<region>\": sha256:<hex>. Fix: let fleet deploy/promote manage it, or remove it",
+    )
+    .default({}),
+  /** Refuse `release: build`: the stage only ever runs stored, reviewed releases. @default false */
+  requireRelease: flag("must be true or false. Fix: e.g. fleet:requireRelease: true").default(false),
+  /** A global domain routed by latency to the nearest healthy region; unset = regional URLs only. */
+  domain: z
+    .strictObject(
+      {
+        /** The global host name, e.g. api.example.com. */
+        name: z.string().regex(hostnamePattern, "is not a lowercase host name. Fix: e.g. api.example.com"),
+        /** The Route53 public hosted zone holding `name`. */
+        hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,32}$/, "is not a Route53 hosted zone id. Fix: copy it from Route53, e.g. Z0123456789ABCDEFGHIJ"),
+        /** The target account that owns the hosted zone. @default the first target's account */
+        account: AccountId.optional(),
+      },
+      "must be { name, hostedZoneId }. Fix: e.g. domain: { name: api.example.com, hostedZoneId: Z0123456789ABC }",
+    )
+    .optional(),
+  /** CloudWatch alarms per region (always created); `email` subscribes an address to them. */
+  alarms: z
+    .strictObject(
+      {
+        /** Where alarm notifications go (SNS email subscription; the address must confirm once per region). */
+        email: z.email("is not an email address. Fix: e.g. email: oncall@example.com").optional(),
+        /** p99 latency of the API above which the latency alarm fires, in ms. @default 2000 */
+        p99LatencyMs: numeric(z.number().int().positive("must be above 0. Fix: e.g. p99LatencyMs: 2000")).default(2000),
+        /** Share of requests answered 5xx (0..1) above which the 5xx alarm fires. @default 0.05 */
+        errorRate: numeric(z.number().gt(0, "must be above 0. Fix: e.g. errorRate: 0.05").max(1, "is a share of requests, at most 1. Fix: e.g. errorRate: 0.05")).default(0.05),
+      },
+      "must be { email?, p99LatencyMs?, errorRate? }. Fix: e.g. alarms: { email: oncall@example.com }",
+    )
+    .default({ p99LatencyMs: 2000, errorRate: 0.05 }),
+});
+
+/** The stage configuration after validation and defaults. */
+export type StageConfig = z.infer<typeof StageConfig>;
+/** The keys of the `fleet:` namespace (for docs and the README check). */
+export const stageConfigKeys = Object.keys(StageConfig.shape) as (keyof StageConfig)[];
+
+/** One problem in a stage configuration. */
+export interface StageConfigIssue {
+  /** Full key path as a user writes it, e.g. `fleet:targets[1].regions[0]`. */
+  key: string;
+  /** What is wrong and the fix. */
+  message: string;
+}
+
+/** A stage configuration that must be fixed before anything is deployed. Names the stack, each key and the fix. */
+export class StageConfigError extends Error {
+  constructor(
+    readonly stackName: string,
+    readonly issues: StageConfigIssue[],
+  ) {
+    super(`stack "${stackName}": invalid configuration in Pulumi.${stackName}.yaml\n${issues.map((issue) => `  ${issue.key}: ${issue.message}`).join("\n")}`);
+    this.name = "StageConfigError";
+  }
+}
+
+/** `["targets", 1, "regions", 0]` → `fleet:targets[1].regions[0]`. */
+export function keyPath(path: readonly PropertyKey[]): string {
+  let key = "fleet:";
+  path.forEach((segment, index) => {
+    if (typeof segment === "number") key += `[${segment}]`;
+    else key += index === 0 ? String(segment) : `.${String(segment)}`;
+  });
+  return key;
+}
+
+/** Adds a fix to zod's generic messages so every issue tells the user what to do. */
+function withFix(message: string): string {
+  return /Fix:/.test(message) ? message : `${message}. Fix: see README "Configuration reference" for this key`;
+}
+
+function toIssues(error: z.ZodError): StageConfigIssue[] {
+  return error.issues.flatMap((issue) => {
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((name) => ({
+        key: keyPath([...issue.path, name]),
+        message: "is not a fleet setting. Fix: check the spelling or remove it (README \"Configuration reference\" lists every key)",
+      }));
+    }
+    return [{ key: keyPath(issue.path), message: withFix(issue.message) }];
+  });
+}
+
+/** Rules across keys, each reported on the key the user has to change. */
+function crossFieldIssues(config: StageConfig): StageConfigIssue[] {
+  const issues: StageConfigIssue[] = [];
+  const regionsByAccount = new Map<string, Set<string>>();
+  config.targets.forEach((target, t) => {
+    const roleAccount = roleArnPattern.exec(target.roleArn)?.[1];
+    if (roleAccount !== target.account) {
+      issues.push({
+        key: keyPath(["targets", t, "roleArn"]),
+        message: `is a role in account ${roleAccount}, not in ${target.account}. Fix: use the deploy role of account ${target.account}`,
+      });
+    }
+    const seen = regionsByAccount.get(target.account) ?? new Set<string>();
+    regionsByAccount.set(target.account, seen);
+    target.regions.forEach((region, r) => {
+      if (!isAwsRegion(region)) {
+        issues.push({ key: keyPath(["targets", t, "regions", r]), message: `"${region}" is not an AWS region. Fix: use a region name such as us-east-1 or eu-west-1` });
+      } else if (seen.has(region)) {
+        issues.push({ key: keyPath(["targets", t, "regions", r]), message: `${region} is listed twice for account ${target.account}. Fix: remove the duplicate` });
+      }
+      seen.add(region);
+    });
+  });
+  const limit = integrationTimeoutLimit[config.api];
+  if (config.timeout > limit) {
+    issues.push({ key: "fleet:timeout", message: `${config.timeout} s exceeds the ${config.api} API's integration timeout of ${limit} s. Fix: set fleet:timeout to ${limit} or less` });
+  }
+  if (config.provisionedConcurrency !== undefined && config.reservedConcurrency !== undefined && config.provisionedConcurrency > config.reservedConcurrency) {
+    issues.push({
+      key: "fleet:provisionedConcurrency",
+      message: `${config.provisionedConcurrency} exceeds fleet:reservedConcurrency (${config.reservedConcurrency}). Fix: lower it or raise reservedConcurrency`,
+    });
+  }
+  if (config.cors && config.api === "rest") {
+    issues.push({ key: "fleet:cors", message: "applies to api: http only; a REST proxy passes OPTIONS to the app. Fix: remove fleet:cors or set fleet:api: http" });
+  }
+  if (config.requireRelease && config.release === "build") {
+    issues.push({
+      key: "fleet:release",
+      message: "this stage sets requireRelease: true, so it never builds from the working tree. Fix: pulumi config set fleet:release sha256:<digest> (a stored release)",
+    });
+  }
+  for (const [field, vars] of [["env", config.env], ["secrets", config.secrets]] as const) {
+    for (const name of Object.keys(vars)) {
+      if (!envNamePattern.test(name) || reservedEnvPrefixes.some((prefix) => name.startsWith(prefix))) {
+        issues.push({
+          key: keyPath([field, name]),
+          message: `is not a usable variable name (letters, digits, _; not starting with ${reservedEnvPrefixes.join(", ")}). Fix: rename it`,
+        });
+      } else if (field === "secrets" && name in config.env) {
+        issues.push({ key: keyPath([field, name]), message: "is also set in fleet:env. Fix: keep it in one of the two" });
+      }
+    }
+  }
+  for (const key of Object.keys(config.releases)) {
+    const [account, region] = key.split("/");
+    if (!account || !region || !regionsByAccount.get(account)?.has(region)) {
+      issues.push({ key: keyPath(["releases", key]), message: "is not an \"<account>/<region>\" of this stage's targets. Fix: remove the entry or correct the key" });
+    }
+  }
+  if (config.domain?.account !== undefined && !regionsByAccount.has(config.domain.account)) {
+    issues.push({ key: "fleet:domain.account", message: `${config.domain.account} is not one of the targets' accounts. Fix: use the target account that owns the hosted zone` });
+  }
+  return issues;
+}
+
+/**
+ * Validates the raw `fleet:` values of a stack (key without the `fleet:` prefix → value).
+ * @throws StageConfigError naming the stack, every bad key and its fix.
+ */
+export function parseStageConfig(stack: string, raw: Record<string, unknown>): StageConfig {
+  const parsed = StageConfig.safeParse(raw);
+  if (!parsed.success) throw new StageConfigError(stack, toIssues(parsed.error));
+  const issues = crossFieldIssues(parsed.data);
+  if (issues.length > 0) throw new StageConfigError(stack, issues);
+  return parsed.data;
+}

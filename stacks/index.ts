@@ -1,0 +1,97 @@
+import * as pulumi from "@pulumi/pulumi";
+import { RegionalApi } from "./components/regional-api";
+import { StageConfigError, type StageConfig } from "./config";
+import { lambdaEnvironment } from "./environment";
+import { targetKey, targetName } from "./naming";
+import { Providers } from "./providers";
+import { resolveRelease, type ResolvedRelease } from "./release";
+import { loadStageConfig } from "./stage-config";
+
+/**
+ * The fleet program: validate the stage, resolve the release(s), then one RegionalApi per account × region.
+ * `pulumi up -s <stage>` runs it (Pulumi.yaml `main: stacks/`); `fleet plan` runs the same function under mocks.
+ * Nothing is registered before the configuration and every release are known to be good.
+ */
+async function fleet() {
+  const stage = pulumi.getStack();
+  const config = stopOnConfigError(() => loadStageConfig(stage));
+  const regions = config.targets.flatMap((target) => target.regions.map((region) => ({ ...target, region, key: targetKey(target.account, region) })));
+  const releases = await resolveReleases(stage, config, regions.map((region) => region.key));
+  const providers = new Providers(stage);
+  const providerOf = (account: string, roleArn: string, region: string) => providers.get(account, roleArn, region, releases.of(targetKey(account, region)).digest);
+  const dnsProvider = config.domain ? zoneProvider(providerOf, config) : undefined;
+
+  const endpoints: Record<string, pulumi.Output<string>> = {};
+  const functionNames: Record<string, pulumi.Output<string>> = {};
+  const apiIds: Record<string, pulumi.Output<string>> = {};
+  const regionReleases: Record<string, string> = {};
+  for (const { account, roleArn, region, key } of regions) {
+    const release = releases.of(key);
+    const regional = new RegionalApi(
+      targetName(stage, account, region),
+      { stage, account, region, config, zipPath: release.zipPath, environment: lambdaEnvironment(stage, release.digest, config), dnsProvider },
+      { providers: [providerOf(account, roleArn, region)] },
+    );
+    endpoints[key] = regional.url;
+    functionNames[key] = regional.functionName;
+    apiIds[key] = regional.apiId;
+    regionReleases[key] = release.digest;
+  }
+  return {
+    /** `"<account>/<region>"` → regional base URL (REST: with the `/<stage>/` prefix), ending in `/`. */
+    endpoints,
+    /** The digest `fleet:release` deployed (absent when `fleet:releases` overrides every region of a `build` stage). */
+    ...(releases.stack ? { release: releases.stack.digest } : {}),
+    /** `"<account>/<region>"` → the digest that region runs (FLEET_RELEASE there). */
+    releases: regionReleases,
+    functionNames,
+    apiIds,
+    /** The global latency-routed URL, when `fleet:domain` is set. */
+    ...(config.domain ? { url: `https://${config.domain.name}/` } : {}),
+  };
+}
+
+/** A configuration error ends the run with its message alone (no stack trace): it is the user's to fix. */
+function stopOnConfigError(load: () => StageConfig): StageConfig {
+  try {
+    return load();
+  } catch (error) {
+    if (error instanceof StageConfigError) throw new pulumi.RunError(error.message);
+    throw error;
+  }
+}
+
+/**
+ * Resolves each distinct release the regions need, once: `fleet:releases[key]` (a wave) or else `fleet:release`.
+ * A `build` is only made when some region runs it.
+ */
+async function resolveReleases(stage: string, config: StageConfig, keys: string[]) {
+  const wanted = new Map(keys.map((key) => [key, config.releases[key] ?? config.release]));
+  const resolved = new Map<string, ResolvedRelease>();
+  for (const value of new Set(wanted.values())) {
+    const release = await resolveRelease(value).catch((error: Error) => {
+      throw new pulumi.RunError(`stack "${stage}": release ${value}: ${error.message}`);
+    });
+    resolved.set(value, release);
+  }
+  return {
+    /** What `fleet:release` resolved to, when some region runs it. */
+    stack: resolved.get(config.release),
+    of(key: string): ResolvedRelease {
+      const release = resolved.get(wanted.get(key) ?? config.release);
+      if (!release) throw new pulumi.RunError(`stack "${stage}": no release resolved for ${key}`);
+      return release;
+    },
+  };
+}
+
+/** Route53 records live in the hosted zone's account: `domain.account`, else the first target's. */
+function zoneProvider(providerOf: (account: string, roleArn: string, region: string) => pulumi.ProviderResource, config: StageConfig): pulumi.ProviderResource {
+  const account = config.domain?.account ?? config.targets[0]?.account;
+  const target = config.targets.find((candidate) => candidate.account === account);
+  const region = target?.regions[0];
+  if (!target || !region) throw new pulumi.RunError(`fleet:domain.account ${account} has no target`);
+  return providerOf(target.account, target.roleArn, region);
+}
+
+export = fleet;

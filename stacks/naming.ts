@@ -1,0 +1,22 @@
+/**
+ * Logical and physical names. Logical names carry account and region so two targets never collide; physical
+ * names are left to Pulumi's auto-naming except IAM roles, which are global per account and carry stage and region.
+ */
+
+/** The `"<account>/<region>"` key used for endpoints and every per-target output. */
+export function targetKey(account: string, region: string): string {
+  return `${account}/${region}`;
+}
+
+/** Logical name prefix of everything made for one account × region, e.g. `dev-123456789012-us-east-1`. */
+export function targetName(stage: string, account: string, region: string): string {
+  return `${stage}-${account}-${region}`;
+}
+
+/**
+ * Explicit IAM role name prefix (IAM is global per account): `fleet-<stage>-<region>-` and a random suffix Pulumi
+ * appends (`namePrefix`), at most 38 characters as IAM requires of prefixes.
+ */
+export function rolePrefix(stage: string, region: string): string {
+  return `fleet-${stage}-${region}-`.slice(0, 38);
+}

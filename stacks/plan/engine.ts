@@ -1,0 +1,77 @@
+import { fork } from "node:child_process";
+import path from "node:path";
+import { repoRoot } from "../../build/bundle";
+import type { Plan, PlanReleaseMode, PlanRequest, PlanResponse, PlannedResource } from "./types";
+
+export type { Plan, PlannedResource, PlanReleaseMode } from "./types";
+
+/** Options of one mocked run. */
+export interface PlanOptions {
+  /** Stack name: reads `Pulumi.<stack>.yaml` from `root`. */
+  stack: string;
+  /** @default the repository root */
+  root?: string;
+  /** Use these `fleet:` values instead of the stack file (tests: configs that are not on disk). */
+  config?: { values: Record<string, unknown>; secretKeys?: string[] };
+  /** Override `fleet:release`. */
+  release?: string;
+  /** @default { kind: "plan" } */
+  releaseMode?: PlanReleaseMode;
+  /** Give up after this long. @default 120000 */
+  timeoutMs?: number;
+}
+
+/** The program stopped (bad config, missing release…): its message, and what it had registered (nothing, for config). */
+export class PlanError extends Error {
+  constructor(
+    message: string,
+    readonly resources: PlannedResource[],
+  ) {
+    super(message);
+    this.name = "PlanError";
+  }
+}
+
+const childPath = path.join(__dirname, "child.ts");
+
+/**
+ * Runs the real Pulumi program for a stack under Pulumi's mock runtime, in a fresh child process (the SDK's
+ * runtime state is per process), and returns every resource it would register. No Pulumi CLI, no credentials.
+ * @throws PlanError when the program stops.
+ */
+export function planStack(options: PlanOptions): Promise<Plan> {
+  const request: PlanRequest = {
+    stack: options.stack,
+    root: options.root ?? repoRoot,
+    config: options.config ? { values: options.config.values, secretKeys: options.config.secretKeys ?? [] } : undefined,
+    release: options.release,
+    releaseMode: options.releaseMode ?? { kind: "plan" },
+  };
+  return new Promise((resolve, reject) => {
+    const child = fork(childPath, [], {
+      cwd: repoRoot,
+      execArgv: ["--require", require.resolve("tsx/cjs")],
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+    });
+    let stderr = "";
+    child.stdout?.on("data", () => undefined);
+    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      fn();
+    };
+    const timer = setTimeout(() => {
+      child.kill();
+      settle(() => reject(new PlanError(`plan of stack "${options.stack}" did not finish within ${options.timeoutMs ?? 120000} ms`, [])));
+    }, options.timeoutMs ?? 120000);
+    child.on("message", (response: PlanResponse) => {
+      settle(() => (response.ok ? resolve(response.plan) : reject(new PlanError(response.error, response.resources))));
+    });
+    child.on("error", (error) => settle(() => reject(error)));
+    child.on("exit", (code) => settle(() => reject(new PlanError(`plan of stack "${options.stack}" crashed (exit ${code}): ${stderr.trim()}`, []))));
+    child.send(request);
+  });
+}

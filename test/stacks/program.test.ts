@@ -1,0 +1,362 @@
+import assert from "node:assert/strict";
+import { rm } from "node:fs/promises";
+import { PlanError, planStack, type Plan, type PlannedResource } from "../../stacks/plan/engine";
+import { readStageFile } from "../../stacks/stage-file";
+import { writeFixtureRelease } from "./fixture-release";
+
+/**
+ * The real program (stacks/index.ts) under Pulumi's mock runtime, one child process per run (the SDK's runtime
+ * state is global per process). All runs start together in `before`; the tests assert on what they recorded.
+ */
+
+const SECRET_VALUE = "s3cr3t-token-value-never-in-plain-sight";
+const WAVE_RELEASE = `sha256:${"b".repeat(64)}`;
+
+function ofType(plan: Plan, type: string, where?: { account: string; region: string }): PlannedResource[] {
+  return plan.resources.filter((r) => r.type === type && (!where || (r.account === where.account && r.region === where.region)));
+}
+
+function one(plan: Plan, type: string, where: { account: string; region: string }): PlannedResource {
+  const found = ofType(plan, type, where);
+  assert.equal(found.length, 1, `expected one ${type} in ${where.account}/${where.region}, found ${found.length}`);
+  return found[0]!;
+}
+
+function targetsOf(stack: string) {
+  return readStageFile(stack).targets.flatMap((target) => target.regions.map((region) => ({ account: target.account, region, roleArn: target.roleArn })));
+}
+
+/** The recorded state is computed by the mocks from inputs; read ids back from the API resource's URN-derived record. */
+function apiExecutionArn(api: PlannedResource, plan: Plan): string {
+  const id = (plan.outputs.apiIds as Record<string, string>)[`${api.account}/${api.region}`];
+  return `arn:aws:execute-api:${api.region}:${api.account}:${id}`;
+}
+
+async function rejection(run: Promise<Plan>): Promise<PlanError> {
+  try {
+    await run;
+  } catch (error) {
+    assert.ok(error instanceof PlanError, String(error));
+    return error;
+  }
+  assert.fail("the program accepted the configuration");
+}
+
+describe("the Pulumi program under mocks (stacks/index.ts)", function () {
+  this.timeout(240_000);
+  let fixture: { dir: string; zipPath: string; digest: string };
+  let dev: Plan;
+  let prod: Plan;
+  let variant: Plan;
+  let badRules: PlanError;
+  let badSchema: PlanError;
+  const devTargets = targetsOf("dev");
+  const prodTargets = targetsOf("prod");
+  const variantValues = {
+    targets: [{ account: "444444444444", roleArn: "arn:aws:iam::444444444444:role/fleet-deploy", regions: ["ap-southeast-2", "ap-northeast-1"] }],
+    // A wave in flight: one region already on another release (fleet deploy/promote write this key).
+    releases: { "444444444444/ap-northeast-1": WAVE_RELEASE },
+    api: "rest",
+    timeout: "29",
+    tracing: false,
+    env: { MODE: "variant" },
+    secrets: { API_TOKEN: SECRET_VALUE },
+  };
+
+  before(async () => {
+    fixture = await writeFixtureRelease();
+    const releaseMode = { kind: "fixture", zipPath: fixture.zipPath } as const;
+    [dev, prod, variant, badRules, badSchema] = await Promise.all([
+      planStack({ stack: "dev", releaseMode }),
+      planStack({ stack: "prod", releaseMode }),
+      planStack({ stack: "variant", releaseMode, config: { values: variantValues, secretKeys: ["fleet:secrets"] } }),
+      rejection(
+        planStack({
+          stack: "bad",
+          releaseMode,
+          config: {
+            values: {
+              targets: [
+                { account: "111111111111", roleArn: "arn:aws:iam::999999999999:role/fleet-deploy", regions: ["us-east-1", "us-east-1", "mars-north-1"] },
+              ],
+              api: "rest",
+              timeout: 30,
+              reservedConcurrency: 2,
+              provisionedConcurrency: 3,
+              cors: { origins: ["https://app.example.com"] },
+              requireRelease: true,
+              env: { AWS_REGION: "x" },
+              domain: { name: "api.example.com", hostedZoneId: "Z123", account: "555555555555" },
+            },
+          },
+        }),
+      ),
+      rejection(
+        planStack({
+          stack: "worse",
+          releaseMode,
+          config: {
+            values: {
+              targets: [{ account: "1234", roleArn: "arn:aws:iam::1234:role/x", regions: ["us-east-1"] }],
+              memory: 64,
+              logRetentionDays: 10,
+              api: "soap",
+              colour: "blue",
+            },
+          },
+        }),
+      ),
+    ]);
+  });
+
+  after(async () => {
+    if (fixture) await rm(fixture.dir, { recursive: true, force: true });
+  });
+
+  it("makes one provider per account × region with its region, deploy role and allowed account", () => {
+    for (const [plan, targets, stage] of [[dev, devTargets, "dev"], [prod, prodTargets, "prod"]] as const) {
+      const providers = ofType(plan, "pulumi:providers:aws");
+      assert.equal(providers.length, targets.length);
+      for (const target of targets) {
+        const provider = one(plan, "pulumi:providers:aws", target);
+        assert.equal(provider.inputs.region, target.region);
+        assert.deepEqual(provider.inputs.allowedAccountIds, [target.account]);
+        assert.deepEqual(provider.inputs.assumeRoles, [{ roleArn: target.roleArn, sessionName: `fleet-${stage}` }]);
+        assert.deepEqual((provider.inputs.defaultTags as { tags: Record<string, string> }).tags, { app: "fleet", stage, release: plan.outputs.release });
+      }
+    }
+  });
+
+  it("gives every AWS resource an explicit provider of one target (no default provider)", () => {
+    for (const plan of [dev, prod, variant]) {
+      const providers = new Set(ofType(plan, "pulumi:providers:aws").map((provider) => provider.urn));
+      for (const resource of plan.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"))) {
+        assert.ok(resource.provider && providers.has(resource.provider), `${resource.urn} uses provider ${resource.provider}`);
+      }
+      for (const resource of plan.resources) assert.ok(resource.account && resource.region, `${resource.urn} has no account/region`);
+    }
+  });
+
+  it("creates one function, alias, API, permission, function log group and alarm set per target", () => {
+    for (const [plan, targets, apiType] of [[dev, devTargets, "aws:apigatewayv2/api:Api"], [prod, prodTargets, "aws:apigateway/restApi:RestApi"]] as const) {
+      for (const target of targets) {
+        one(plan, "aws:lambda/function:Function", target);
+        assert.equal(one(plan, "aws:lambda/alias:Alias", target).inputs.name, "live");
+        one(plan, apiType, target);
+        one(plan, "aws:lambda/permission:Permission", target);
+        one(plan, "aws:sns/topic:Topic", target);
+        const logGroups = ofType(plan, "aws:cloudwatch/logGroup:LogGroup", target).map((group) => group.inputs.name);
+        assert.ok(logGroups.includes(`/fleet/${plan.stack}/function`), String(logGroups));
+        const alarms = ofType(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", target).map((alarm) => alarm.inputs.metricName).sort();
+        assert.deepEqual(alarms, plan === prod ? ["5XXError", "Errors", "Latency", "Throttles"] : ["5xx", "Errors", "Latency", "Throttles"]);
+      }
+      assert.equal(ofType(plan, "aws:lambda/function:Function").length, targets.length);
+    }
+  });
+
+  it("registers every resource under a unique URN", () => {
+    for (const plan of [dev, prod, variant]) {
+      const urns = plan.resources.map((resource) => resource.urn);
+      assert.equal(new Set(urns).size, urns.length);
+    }
+  });
+
+  it("runs the release's code on nodejs22.x with the stage's sizes and the env contract", () => {
+    assert.equal(dev.outputs.release, fixture.digest, "release: build packs the working tree (here the fixture)");
+    for (const target of devTargets) {
+      const fn = one(dev, "aws:lambda/function:Function", target);
+      assert.equal(fn.inputs.runtime, "nodejs22.x");
+      assert.equal(fn.inputs.handler, "index.handler");
+      assert.match(String((fn.inputs.code as { archive: string }).archive), new RegExp(`${fixture.digest.slice(7)}\\.zip$`));
+      assert.equal(fn.inputs.memorySize, 512);
+      assert.equal(fn.inputs.timeout, 10);
+      assert.deepEqual(fn.inputs.architectures, ["arm64"]);
+      assert.equal(fn.inputs.publish, true);
+      assert.deepEqual(fn.inputs.environment, {
+        variables: { GREETING: "hello from dev", FLEET_STAGE: "dev", FLEET_RELEASE: fixture.digest, FLEET_LOG_LEVEL: "debug" },
+      });
+      assert.deepEqual(fn.inputs.loggingConfig, { logFormat: "JSON", logGroup: "/fleet/dev/function" });
+    }
+    const prodFn = one(prod, "aws:lambda/function:Function", prodTargets[0]!);
+    assert.equal(prodFn.inputs.memorySize, 1024);
+    assert.equal(prodFn.inputs.reservedConcurrentExecutions, 100);
+    assert.deepEqual(prodFn.inputs.tracingConfig, { mode: "Active" });
+    assert.equal((prodFn.inputs.environment as { variables: Record<string, string> }).variables.FLEET_RELEASE, readStageFile("prod").release);
+    for (const target of prodTargets) {
+      const provisioned = one(prod, "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig", target);
+      assert.equal(provisioned.inputs.provisionedConcurrentExecutions, 2);
+      assert.equal(provisioned.inputs.qualifier, "live");
+    }
+    assert.equal(ofType(dev, "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig").length, 0);
+  });
+
+  it("warns, in a plan, that prod's pinned release is not in the local store", () => {
+    assert.ok(prod.warnings.some((warning) => warning.includes(readStageFile("prod").release) && /not in the local store/.test(warning)), String(prod.warnings));
+  });
+
+  it("grants the function role only its own log group, plus X-Ray when tracing is on", () => {
+    for (const [plan, targets, tracing] of [[dev, devTargets, false], [prod, prodTargets, true]] as const) {
+      for (const target of targets) {
+        const role = ofType(plan, "aws:iam/role:Role", target).find((candidate) => candidate.name.endsWith("-function-role"));
+        assert.ok(role);
+        assert.equal(role.inputs.managedPolicyArns, undefined, "no managed policy on the function role");
+        assert.match(String(role.inputs.namePrefix), new RegExp(`^fleet-${plan.stack}-${target.region}-`));
+        assert.deepEqual(JSON.parse(String(role.inputs.assumeRolePolicy)).Statement, [
+          { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
+        ]);
+        const policies = ofType(plan, "aws:iam/rolePolicy:RolePolicy", target);
+        assert.equal(policies.length, 1, "one inline policy, and no policy attachments");
+        assert.equal(ofType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").length, 0);
+        const logGroupArn = `arn:aws:logs:${target.region}:${target.account}:log-group:/fleet/${plan.stack}/function`;
+        const expected: unknown[] = [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${logGroupArn}:*`] }];
+        if (tracing) expected.push({ Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: ["*"] });
+        assert.deepEqual(JSON.parse(String(policies[0]!.inputs.policy)), { Version: "2012-10-17", Statement: expected });
+      }
+    }
+  });
+
+  it("wires the HTTP API: $default route, payload 2.0 to the live alias, $default stage with throttling, access logs and CORS", () => {
+    for (const target of devTargets) {
+      const api = one(dev, "aws:apigatewayv2/api:Api", target);
+      assert.equal(api.inputs.protocolType, "HTTP");
+      assert.deepEqual((api.inputs.corsConfiguration as { allowOrigins: string[] }).allowOrigins, ["http://localhost:3000"]);
+      const integration = one(dev, "aws:apigatewayv2/integration:Integration", target);
+      assert.equal(integration.inputs.integrationType, "AWS_PROXY");
+      assert.equal(integration.inputs.payloadFormatVersion, "2.0");
+      assert.match(String(integration.inputs.integrationUri), new RegExp(`^arn:aws:lambda:${target.region}:${target.account}:function:.+:live$`));
+      const route = one(dev, "aws:apigatewayv2/route:Route", target);
+      assert.equal(route.inputs.routeKey, "$default");
+      assert.match(String(route.inputs.target), /^integrations\/.+/);
+      const stage = one(dev, "aws:apigatewayv2/stage:Stage", target);
+      assert.equal(stage.inputs.name, "$default");
+      assert.equal(stage.inputs.autoDeploy, true);
+      assert.deepEqual(stage.inputs.defaultRouteSettings, { throttlingRateLimit: 50, throttlingBurstLimit: 100, detailedMetricsEnabled: true });
+      const accessLogs = stage.inputs.accessLogSettings as { destinationArn: string; format: string };
+      assert.equal(accessLogs.destinationArn, `arn:aws:logs:${target.region}:${target.account}:log-group:/fleet/dev/api-access`);
+      assert.equal(JSON.parse(accessLogs.format).status, "$context.status");
+      assert.match(String((dev.outputs.endpoints as Record<string, string>)[`${target.account}/${target.region}`]), new RegExp(`^https://[a-z0-9]+\\.execute-api\\.${target.region}\\.amazonaws\\.com/$`));
+    }
+  });
+
+  it("wires the REST API: ANY / and ANY /{proxy+} as AWS_PROXY to the live alias, binary media, a redeploying deployment, a throttled, logged, traced stage", () => {
+    for (const target of prodTargets) {
+      const api = one(prod, "aws:apigateway/restApi:RestApi", target);
+      assert.deepEqual(api.inputs.binaryMediaTypes, ["*/*"]);
+      assert.equal(one(prod, "aws:apigateway/resource:Resource", target).inputs.pathPart, "{proxy+}");
+      const methods = ofType(prod, "aws:apigateway/method:Method", target);
+      assert.deepEqual(methods.map((method) => method.inputs.httpMethod), ["ANY", "ANY"]);
+      const integrations = ofType(prod, "aws:apigateway/integration:Integration", target);
+      assert.equal(integrations.length, 2);
+      for (const integration of integrations) {
+        assert.equal(integration.inputs.type, "AWS_PROXY");
+        assert.equal(integration.inputs.integrationHttpMethod, "POST");
+        assert.match(String(integration.inputs.uri), new RegExp(`^arn:aws:apigateway:${target.region}:lambda:path/2015-03-31/functions/arn:aws:lambda:${target.region}:${target.account}:function:.+:live/invocations$`));
+      }
+      assert.match(String((one(prod, "aws:apigateway/deployment:Deployment", target).inputs.triggers as { redeployment: string }).redeployment), /^[0-9a-f]{64}$/);
+      const stage = one(prod, "aws:apigateway/stage:Stage", target);
+      assert.equal(stage.inputs.stageName, "prod");
+      assert.equal(stage.inputs.xrayTracingEnabled, true);
+      assert.equal((stage.inputs.accessLogSettings as { destinationArn: string }).destinationArn, `arn:aws:logs:${target.region}:${target.account}:log-group:/fleet/prod/api-access`);
+      const settings = one(prod, "aws:apigateway/methodSettings:MethodSettings", target).inputs.settings as Record<string, unknown>;
+      assert.equal(settings.throttlingRateLimit, 1000);
+      assert.equal(settings.throttlingBurstLimit, 2000);
+      assert.match(String((prod.outputs.endpoints as Record<string, string>)[`${target.account}/${target.region}`]), new RegExp(`^https://[a-z0-9]+\\.execute-api\\.${target.region}\\.amazonaws\\.com/prod/$`));
+    }
+  });
+
+  it("scopes each Lambda permission to its own API's execution ARN and the live alias", () => {
+    for (const [plan, targets] of [[dev, devTargets], [prod, prodTargets]] as const) {
+      for (const target of targets) {
+        const permission = one(plan, "aws:lambda/permission:Permission", target);
+        const api = ofType(plan, plan === prod ? "aws:apigateway/restApi:RestApi" : "aws:apigatewayv2/api:Api", target)[0]!;
+        assert.equal(permission.inputs.sourceArn, `${apiExecutionArn(api, plan)}/*`);
+        assert.equal(permission.inputs.principal, "apigateway.amazonaws.com");
+        assert.equal(permission.inputs.action, "lambda:InvokeFunction");
+        assert.equal(permission.inputs.qualifier, "live");
+      }
+    }
+  });
+
+  it("exports endpoints, release, function names and API ids per target, and url with a domain", () => {
+    for (const [plan, targets] of [[dev, devTargets], [prod, prodTargets]] as const) {
+      const keys = targets.map((target) => `${target.account}/${target.region}`).sort();
+      for (const output of ["endpoints", "functionNames", "apiIds"]) assert.deepEqual(Object.keys(plan.outputs[output] as object).sort(), keys, output);
+    }
+    assert.equal(prod.outputs.url, "https://api.example.com/");
+    assert.equal(dev.outputs.url, undefined);
+  });
+
+  it("routes the domain by latency: per region a certificate, custom domain, mapping, /health check and latency record in the zone's account", () => {
+    for (const target of prodTargets) {
+      one(prod, "aws:acm/certificate:Certificate", target);
+      const mapping = one(prod, "aws:apigatewayv2/apiMapping:ApiMapping", target);
+      assert.equal(mapping.inputs.stage, "prod");
+      const record = prod.resources.find((r) => r.type === "aws:route53/record:Record" && r.inputs.setIdentifier === `${target.account}-${target.region}`);
+      assert.ok(record, `latency record of ${target.account}/${target.region}`);
+      assert.equal(record.account, "222222222222", "records live in the hosted zone's account");
+      assert.deepEqual(record.inputs.latencyRoutingPolicies, [{ region: target.region }]);
+      assert.equal(record.inputs.name, "api.example.com");
+      const check = prod.resources.find((r) => r.type === "aws:route53/healthCheck:HealthCheck" && r.inputs.fqdn === `${(prod.outputs.apiIds as Record<string, string>)[`${target.account}/${target.region}`]}.execute-api.${target.region}.amazonaws.com`);
+      assert.ok(check);
+      assert.equal(check.inputs.resourcePath, "/prod/health");
+      assert.equal(record.inputs.healthCheckId, check.id, "the record answers only while its region's check is healthy");
+    }
+    assert.equal(ofType(prod, "aws:route53/healthCheck:HealthCheck").length, prodTargets.length);
+    assert.equal(ofType(dev, "aws:route53/record:Record").length, 0);
+  });
+
+  it("runs a region listed in fleet:releases on that release and the others on fleet:release", () => {
+    const key = "444444444444/ap-northeast-1";
+    assert.deepEqual(variant.outputs.releases, { "444444444444/ap-southeast-2": fixture.digest, [key]: WAVE_RELEASE });
+    assert.equal(variant.outputs.release, fixture.digest);
+    for (const [region, digest] of [["ap-southeast-2", fixture.digest], ["ap-northeast-1", WAVE_RELEASE]] as const) {
+      const where = { account: "444444444444", region };
+      const provider = one(variant, "pulumi:providers:aws", where);
+      assert.equal((provider.inputs.defaultTags as { tags: Record<string, string> }).tags.release, digest);
+      const fn = one(variant, "aws:lambda/function:Function", where);
+      assert.match(String((fn.inputs.code as { archive: string }).archive), new RegExp(`${digest.slice(7)}\\.zip$`));
+    }
+  });
+
+  it("keeps secrets out of plain inputs and outputs: the function environment is a secret", () => {
+    for (const fn of ofType(variant, "aws:lambda/function:Function")) {
+      assert.ok(fn.secretInputs.includes("environment.variables"), String(fn.secretInputs));
+      assert.deepEqual(fn.inputs.environment, { variables: "[secret]" });
+    }
+    assert.ok(!JSON.stringify(variant).includes(SECRET_VALUE), "the secret value appears in the recorded plan");
+    assert.deepEqual(variant.secretOutputs, []);
+    assert.match(String((variant.outputs.endpoints as Record<string, string>)["444444444444/ap-southeast-2"]), /\/variant\/$/);
+  });
+
+  it("stops on every broken cross-key rule with its message and registers no resource", () => {
+    assert.deepEqual(badRules.resources, []);
+    for (const expected of [
+      /fleet:targets\[0\]\.roleArn: is a role in account 999999999999, not in 111111111111/,
+      /fleet:targets\[0\]\.regions\[1\]: us-east-1 is listed twice/,
+      /fleet:targets\[0\]\.regions\[2\]: "mars-north-1" is not an AWS region/,
+      /fleet:timeout: 30 s exceeds the rest API's integration timeout of 29 s/,
+      /fleet:provisionedConcurrency: 3 exceeds fleet:reservedConcurrency \(2\)/,
+      /fleet:cors: applies to api: http only/,
+      /fleet:release: this stage sets requireRelease: true/,
+      /fleet:env\.AWS_REGION: is not a usable variable name/,
+      /fleet:domain\.account: 555555555555 is not one of the targets' accounts/,
+    ]) {
+      assert.match(badRules.message, expected);
+    }
+    assert.match(badRules.message, /^stack "bad": invalid configuration in Pulumi\.bad\.yaml/);
+  });
+
+  it("stops on every malformed value with its message and registers no resource", () => {
+    assert.deepEqual(badSchema.resources, []);
+    for (const expected of [
+      /fleet:targets\[0\]\.account: must be exactly 12 digits/,
+      /fleet:targets\[0\]\.roleArn: is not an IAM role ARN/,
+      /fleet:memory: is below Lambda's minimum/,
+      /fleet:logRetentionDays: is not a retention CloudWatch accepts/,
+      /fleet:api: must be rest or http/,
+      /fleet:colour: is not a fleet setting/,
+    ]) {
+      assert.match(badSchema.message, expected);
+    }
+  });
+});
