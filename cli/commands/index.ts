@@ -8,4 +8,5 @@ export const commands: Record<string, () => { default: Command<any> }> = {
   build: () => require("./build"),
   check: () => require("./check"),
   plan: () => require("./plan"),
+  start: () => require("./start"),
 };

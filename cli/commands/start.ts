@@ -1,0 +1,135 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { buildBundle, repoRoot } from "../../build/bundle";
+import { startEmulator, type ApiKind, type RunningEndpoint } from "../../emulator";
+import { defaultStage, stageEndpoints, type StageView } from "../../emulator/stage-endpoints";
+import { isAwsRegion } from "../../stacks/regions";
+import { readStageFile, stageFilePath } from "../../stacks/stage-file";
+import { CliError, defineCommand } from "../command";
+
+export default defineCommand({
+  summary: "Serve the app locally the way API Gateway would: one endpoint per region, no Docker, no AWS",
+  usage: `Usage: fleet start [--stack dev] [--regions a,b] [--account id] [--port 3000] [--api rest|http] [--json]
+
+Builds dist/lambda/index.js, then serves it on 127.0.0.1 with one endpoint per account x region of the
+stage (Pulumi.<stack>.yaml; without one: us-east-1 and eu-west-1 of account 000000000000). Each request
+becomes a real API Gateway proxy event (REST payload 1.0 or HTTP API 2.0) handled by the bundle's handler in
+that region's own worker thread and environment. Stops on Ctrl-C.
+
+Options:
+  --stack <name>     the stage whose regions to serve (default dev)
+  --regions <a,b>    serve these regions instead of the stage's
+  --account <id>     the account of --regions (default: the stage's account)
+  --port <n>         first port; endpoints take consecutive ports; 0 = any free port each (default 3000)
+  --api rest|http    the API kind to emulate (default: the stage's fleet:api, else rest)
+  --json             print { stack, endpoints: [{ key, account, region, url, api }] } once listening
+  -h, --help
+
+Example:
+  npm start
+  curl http://127.0.0.1:3000/dev/health`,
+  options: {
+    stack: { type: "string", default: "dev" },
+    regions: { type: "string" },
+    account: { type: "string" },
+    port: { type: "string", default: "3000" },
+    api: { type: "string" },
+    json: { type: "boolean" },
+  },
+  async run({ values }) {
+    const stack = values.stack;
+    const port = parsePort(values.port);
+    const api = parseApi(values.api);
+    const regions = values.regions === undefined ? undefined : parseRegions(values.regions);
+    if (values.account !== undefined && !/^\d{12}$/.test(values.account)) {
+      throw new CliError(`--account must be a 12-digit AWS account id, got '${values.account}'`, 2);
+    }
+    const progress = (line: string) => process.stderr.write(`${line}\n`);
+
+    const stage = readStage(stack, progress);
+    const bundle = await build(progress);
+    let endpoints;
+    try {
+      endpoints = stageEndpoints(stage, { stack, bundleFile: bundle, port, regions, account: values.account, api });
+    } catch (error) {
+      throw new CliError((error as Error).message, 2);
+    }
+    if (endpoints.length === 0) throw new CliError(`stack ${stack} has no regions to serve. Fix: add regions to fleet:targets in Pulumi.${stack}.yaml`);
+
+    const emulator = await startEmulator({ endpoints }).catch((error: Error) => {
+      throw new CliError(`could not start the local endpoints: ${error.message}`);
+    });
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify({ stack, endpoints: emulator.endpoints.map(({ key, account, region, url, api }) => ({ key, account, region, url, api })) })}\n`);
+    } else {
+      process.stdout.write(endpointLines(emulator.endpoints));
+      progress(`serving stack ${stack} (${endpoints[0]!.api} API); Ctrl-C stops`);
+    }
+
+    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      process.once("SIGINT", () => resolve("SIGINT"));
+      process.once("SIGTERM", () => resolve("SIGTERM"));
+    });
+    progress(`${signal}: stopping`);
+    await emulator.close();
+    return 0;
+  },
+});
+
+/** `<region>  <url>` per endpoint; `<account>/<region>` when the endpoints span several accounts. */
+function endpointLines(endpoints: RunningEndpoint[]): string {
+  const severalAccounts = new Set(endpoints.map((e) => e.account)).size > 1;
+  const labels = endpoints.map((e) => (severalAccounts ? e.key : e.region));
+  const width = Math.max(...labels.map((label) => label.length));
+  return endpoints.map((e, i) => `${labels[i]!.padEnd(width)}  ${e.url}\n`).join("");
+}
+
+/** The stage's config; until `Pulumi.<stack>.yaml` exists, the default two regions. */
+function readStage(stack: string, progress: (line: string) => void): StageView {
+  if (!existsSync(stageFilePath(stack))) {
+    const regions = defaultStage.targets.flatMap((t) => t.regions).join(", ");
+    progress(`no Pulumi.${stack}.yaml: serving the default regions ${regions} of account ${defaultStage.targets[0]!.account}`);
+    return defaultStage;
+  }
+  try {
+    return readStageFile(stack);
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+}
+
+async function build(progress: (line: string) => void): Promise<string> {
+  try {
+    const bundle = await buildBundle();
+    progress(`built ${path.relative(repoRoot, bundle.file)} (${bundle.bytes} bytes)`);
+    return bundle.file;
+  } catch (error) {
+    // esbuild reports each problem with its file and line; show those, not a stack.
+    const problems = (error as { errors?: Array<{ text: string; location?: { file: string; line: number; column: number } | null }> }).errors;
+    const detail = problems?.length
+      ? problems.map((p) => `  ${p.location ? `${p.location.file}:${p.location.line}:${p.location.column}: ` : ""}${p.text}`).join("\n")
+      : `  ${(error as Error).message}`;
+    throw new CliError(`could not build the Lambda bundle from app/lambda.ts:\n${detail}\nFix the errors above, then run fleet start again.`);
+  }
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw new CliError(`--port must be a port number 0-65535 (0 = any free port), got '${text}'`, 2);
+  return port;
+}
+
+function parseApi(text: string | undefined): ApiKind | undefined {
+  if (text === undefined || text === "rest" || text === "http") return text;
+  throw new CliError(`--api must be rest or http, got '${text}'`, 2);
+}
+
+function parseRegions(text: string): string[] {
+  const regions = text.split(",").map((r) => r.trim()).filter((r) => r !== "");
+  if (regions.length === 0) throw new CliError("--regions needs at least one region, e.g. --regions us-east-1,eu-west-1", 2);
+  const unknown = regions.filter((r) => !isAwsRegion(r));
+  if (unknown.length > 0) throw new CliError(`--regions: ${unknown.join(", ")} is not an AWS region. Fix: use names such as us-east-1 or eu-west-1`, 2);
+  const repeated = regions.filter((r, i) => regions.indexOf(r) !== i);
+  if (repeated.length > 0) throw new CliError(`--regions lists ${repeated.join(", ")} twice`, 2);
+  return regions;
+}

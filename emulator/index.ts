@@ -1,0 +1,165 @@
+import { createHash } from "node:crypto";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { ApiFormat, ApiKind } from "./events/format";
+import { httpV2 } from "./events/http-v2";
+import { restV1 } from "./events/rest-v1";
+import { functionNames, lambdaEnvironment } from "./lambda-env";
+import { integrationTimeoutMs } from "./limits";
+import { RegionalFunction } from "./regional-function";
+import { createEndpointServer } from "./server";
+
+export type { ApiKind } from "./events/format";
+
+/** One local endpoint: API Gateway in front of the function of one account x region. */
+export interface EndpointConfig {
+  /** `<account>/<region>`. */
+  key: string;
+  account: string;
+  region: string;
+  /** Port on 127.0.0.1; 0 picks a free one. */
+  port: number;
+  api: ApiKind;
+  /** The stage name (the REST URL prefix `/<stage>`; HTTP APIs serve `$default`). */
+  stage: string;
+  /** Absolute path of the bundle exporting `handler`. */
+  bundleFile: string;
+  /** The function's configured environment; Lambda's reserved variables (AWS_REGION, ...) are added. */
+  env: Record<string, string>;
+  /**
+   * The function's timeout in ms (the stage's `timeout`): past it Lambda fails the invocation and API Gateway
+   * answers 502, as in the cloud.
+   * @default the integration timeout
+   */
+  timeoutMs?: number;
+  /**
+   * API Gateway's integration timeout in ms: past it the client gets 504 while the function may still run.
+   * @default 29000 for REST, 30000 for HTTP APIs (their maximums)
+   */
+  integrationTimeoutMs?: number;
+  /** @default 1024 */
+  memoryMB?: number;
+  /** @default `fleet-<stage>` */
+  functionName?: string;
+  /**
+   * REST only: content types handed to the function base64-encoded.
+   * @default ["*\/*"], as the platform deploys REST APIs
+   */
+  binaryMediaTypes?: string[];
+}
+
+/** A running endpoint, as a client uses it. */
+export interface RunningEndpoint {
+  key: string;
+  account: string;
+  region: string;
+  api: ApiKind;
+  /** The regional base URL, ending in `/`: `http://127.0.0.1:3000/dev/` (REST), `http://127.0.0.1:3001/` (HTTP). */
+  url: string;
+}
+
+export interface Emulator {
+  endpoints: RunningEndpoint[];
+  /** Swaps the code/env one endpoint serves without stopping its server; in-flight requests finish on the old code. */
+  replace(key: string, code: { bundleFile: string; env: Record<string, string> }): Promise<void>;
+  /** Stops every server and worker. */
+  close(): Promise<void>;
+}
+
+export interface EmulatorOptions {
+  endpoints: EndpointConfig[];
+  /** Where the functions' stdout/stderr and the emulator's gateway log lines go. @default process.stderr, prefixed with the key */
+  log?: (key: string, text: string) => void;
+}
+
+const formats: Record<ApiKind, ApiFormat> = { rest: restV1, http: httpV2 };
+
+/** Starts one API Gateway emulation per endpoint, each with its function in its own worker thread. */
+export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
+  const log = options.log ?? ((key, text) => process.stderr.write(prefixLines(`[${key}] `, text)));
+  const started: Array<{ config: EndpointConfig; fn: RegionalFunction; server: Server; url: string }> = [];
+  const close = async () => {
+    // Stop accepting, then drop open connections: a request stuck in a function must not hold the exit.
+    const closed = started.map(({ server }) => new Promise((resolve) => server.close(resolve)));
+    for (const { server } of started) server.closeAllConnections();
+    await Promise.all(closed);
+    await Promise.all(started.map(({ fn }) => fn.close()));
+  };
+  try {
+    for (const config of options.endpoints) {
+      const identity = functionIdentity(config);
+      const logs = (_stream: string, chunk: Buffer) => log(config.key, chunk.toString());
+      const fn = await RegionalFunction.start({ bundleFile: config.bundleFile, env: lambdaEnvironment(identity, config.env) }, logs).catch(
+        (error: Error) => {
+          throw new Error(`${config.key}: ${error.message}`);
+        },
+      );
+      const entry = { config, fn, server: undefined as unknown as Server, url: "" };
+      const format = formats[config.api];
+      const names = functionNames(identity);
+      const integrationTimeout = config.integrationTimeoutMs ?? integrationTimeoutMs[config.api];
+      const functionTimeoutMs = config.timeoutMs ?? integrationTimeout;
+      entry.server = createEndpointServer({
+        format,
+        api: { accountId: config.account, apiId: apiId(config), stage: config.stage, binaryMediaTypes: config.binaryMediaTypes ?? ["*/*"] },
+        fn: () => entry.fn,
+        context: (awsRequestId) => ({
+          awsRequestId,
+          functionName: identity.functionName,
+          functionVersion: "$LATEST",
+          invokedFunctionArn: names.invokedFunctionArn,
+          memoryLimitInMB: String(identity.memoryMB),
+          logGroupName: names.logGroupName,
+          logStreamName: names.logStreamName,
+          deadline: Date.now() + functionTimeoutMs,
+        }),
+        integrationTimeoutMs: integrationTimeout,
+        log: (line) => log(config.key, `${line}\n`),
+      });
+      started.push(entry);
+      const port = await listen(entry.server, config.port, config.key);
+      entry.url = `http://127.0.0.1:${port}${format.basePath(config.stage)}/`;
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+
+  return {
+    endpoints: started.map(({ config, url }) => ({ key: config.key, account: config.account, region: config.region, api: config.api, url })),
+    async replace(key, code) {
+      const entry = started.find(({ config }) => config.key === key);
+      if (!entry) throw new Error(`no endpoint '${key}'; the endpoints are ${started.map(({ config }) => config.key).join(", ")}`);
+      await entry.fn.replace({ bundleFile: code.bundleFile, env: lambdaEnvironment(functionIdentity(entry.config), code.env) });
+    },
+    close,
+  };
+}
+
+function functionIdentity(config: EndpointConfig) {
+  return {
+    account: config.account,
+    region: config.region,
+    functionName: config.functionName ?? `fleet-${config.stage}`,
+    memoryMB: config.memoryMB ?? 1024,
+  };
+}
+
+/** A stable, execute-api-shaped id (10 lowercase alphanumerics) per endpoint, so ids don't change between runs. */
+function apiId(config: EndpointConfig): string {
+  const digits = BigInt(`0x${createHash("sha256").update(`${config.key}/${config.api}/${config.stage}`).digest("hex").slice(0, 16)}`);
+  return digits.toString(36).padStart(10, "0").slice(-10);
+}
+
+function listen(server: Server, port: number, key: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      reject(new Error(error.code === "EADDRINUSE" ? `${key}: port ${port} is in use; pass --port with a free port (or 0 for any)` : `${key}: ${error.message}`));
+    });
+    server.listen(port, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+function prefixLines(prefix: string, text: string): string {
+  return text.replace(/^(?=.)/gm, prefix);
+}

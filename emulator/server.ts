@@ -1,0 +1,151 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { MalformedResult, type ApiFormat, type GatewayResponse } from "./events/format";
+import type { ApiIdentity, ReceivedRequest } from "./events/request";
+import { gatewayErrors, maxRequestBytes, maxResponseBytes, type GatewayError } from "./limits";
+import type { RegionalFunction } from "./regional-function";
+import type { InvocationContext, InvocationOutcome } from "./worker/lambda-worker";
+
+/** Everything one local endpoint needs to play API Gateway in front of one regional function. */
+export interface EndpointServerOptions {
+  format: ApiFormat;
+  api: ApiIdentity;
+  /** The function currently deployed behind this endpoint (its code may be swapped at any time). */
+  fn: () => RegionalFunction;
+  /** The Lambda context fields for one invocation. */
+  context: (awsRequestId: string) => InvocationContext;
+  /** API Gateway's integration timeout: past it the client gets 504 (the function may still run). */
+  integrationTimeoutMs: number;
+  /** Where the emulator reports what API Gateway/Lambda would log (timeouts, function errors). */
+  log: (line: string) => void;
+}
+
+/** Headers API Gateway computes itself rather than copying from the function's response. */
+const hopByHop = new Set(["content-length", "transfer-encoding", "connection", "keep-alive"]);
+
+/** An HTTP server that turns each request into a proxy event, invokes the function and answers like API Gateway. */
+export function createEndpointServer(options: EndpointServerOptions): Server {
+  return createServer((req, res) => {
+    handle(options, req, res).catch((error: unknown) => {
+      options.log(`emulator error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      if (!res.headersSent) sendGatewayError(res, gatewayErrors.internal, undefined, options.format);
+      else res.destroy();
+    });
+  });
+}
+
+async function handle(options: EndpointServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { format, api } = options;
+  const receivedAt = Date.now();
+  const requestId = format.newRequestId();
+  const body = await readBody(req, maxRequestBytes);
+  if (body === undefined) return sendGatewayError(res, gatewayErrors.tooLarge, requestId, format);
+
+  const url = req.url ?? "/";
+  const queryAt = url.indexOf("?");
+  const rawPath = queryAt === -1 ? url : url.slice(0, queryAt);
+  const path = routedPath(rawPath, format.basePath(api.stage));
+  if (path === undefined) return sendGatewayError(res, gatewayErrors.forbidden, requestId, format);
+
+  const request: ReceivedRequest = {
+    method: req.method ?? "GET",
+    rawPath,
+    rawQuery: queryAt === -1 ? "" : url.slice(queryAt + 1),
+    headers: headerPairs(req.rawHeaders),
+    body,
+    sourceIp: (req.socket.remoteAddress ?? "127.0.0.1").replace(/^::ffff:/, ""),
+    protocol: `HTTP/${req.httpVersion}`,
+    port: req.socket.localPort ?? 0,
+    receivedAt,
+  };
+  const event = format.toEvent(request, path, api, requestId);
+  const awsRequestId = randomUUID();
+
+  let integrationTimer: NodeJS.Timeout | undefined;
+  const integrationTimeout = new Promise<"integration-timeout">((resolve) => {
+    integrationTimer = setTimeout(() => resolve("integration-timeout"), options.integrationTimeoutMs);
+  });
+  const outcome = await Promise.race([options.fn().invoke(event, options.context(awsRequestId)), integrationTimeout]);
+  clearTimeout(integrationTimer);
+
+  if (outcome === "integration-timeout") {
+    options.log(`${requestId} Endpoint request timed out after ${options.integrationTimeoutMs} ms (integration timeout)`);
+    return sendGatewayError(res, gatewayErrors.timeout, requestId, format);
+  }
+  const response = gatewayResponse(outcome, format, awsRequestId, options.log);
+  if ("message" in response) return sendGatewayError(res, response, requestId, format);
+  send(res, response, requestId, format);
+}
+
+/** What API Gateway makes of the invocation's outcome: the function's response, or its own error. */
+function gatewayResponse(
+  outcome: InvocationOutcome,
+  format: ApiFormat,
+  awsRequestId: string,
+  log: (line: string) => void,
+): GatewayResponse | GatewayError {
+  switch (outcome.kind) {
+    case "timeout":
+      // A function timeout is a failed invocation: API Gateway answers 502, not 504.
+      log(`${awsRequestId} Task timed out after ${(outcome.timeoutMs / 1000).toFixed(2)} seconds`);
+      return gatewayErrors.internal;
+    case "error":
+      log(`${awsRequestId} ERROR Invoke Error ${JSON.stringify({ errorType: outcome.errorType, errorMessage: outcome.errorMessage, stack: outcome.stack?.split("\n") })}`);
+      return gatewayErrors.internal;
+    case "result": {
+      if (Buffer.byteLength(outcome.payload) > maxResponseBytes) {
+        log(`${awsRequestId} Response payload size exceeded maximum allowed payload size (${maxResponseBytes} bytes).`);
+        return gatewayErrors.internal;
+      }
+      try {
+        return format.toResponse(JSON.parse(outcome.payload));
+      } catch (error) {
+        if (!(error instanceof MalformedResult)) throw error;
+        log(`${awsRequestId} Execution failed due to configuration error: Malformed Lambda proxy response (${error.message})`);
+        return gatewayErrors.internal;
+      }
+    }
+  }
+}
+
+/** The path behind the base path (`/dev/x` -> `/x`, `/dev` -> `/`), or undefined when the request is outside it. */
+function routedPath(rawPath: string, basePath: string): string | undefined {
+  if (basePath === "") return rawPath;
+  if (rawPath === basePath) return "/";
+  if (rawPath.startsWith(`${basePath}/`)) return rawPath.slice(basePath.length);
+  return undefined;
+}
+
+/** Node's flat rawHeaders list as pairs, names as sent. */
+function headerPairs(rawHeaders: string[]): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) pairs.push([rawHeaders[i]!, rawHeaders[i + 1]!]);
+  return pairs;
+}
+
+/** The whole request body, or undefined past `limit` bytes (the rest is read and dropped so the client sees the 413). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    req.on("end", () => resolve(size > limit ? undefined : Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function send(res: ServerResponse, response: GatewayResponse, requestId: string | undefined, format: ApiFormat): void {
+  const headers = response.headers.filter(([name]) => !hopByHop.has(name.toLowerCase()));
+  if (requestId) headers.push([format.requestIdHeader, requestId]);
+  headers.push(["content-length", String(response.body.length)]);
+  res.writeHead(response.status, headers.flat());
+  res.end(response.body);
+}
+
+function sendGatewayError(res: ServerResponse, error: GatewayError, requestId: string | undefined, format: ApiFormat): void {
+  const body = Buffer.from(JSON.stringify({ message: error.message }));
+  send(res, { status: error.status, headers: [["content-type", "application/json"]], body }, requestId, format);
+}

@@ -1,0 +1,61 @@
+// The inside of one emulated Lambda execution environment: a worker thread that loads the bundle once
+// (the cold start) and runs invocations the parent sends, like the Lambda Node.js runtime does.
+// Plain JavaScript on purpose: it runs the built bundle as Lambda would, with no TypeScript loader.
+// Invocations may overlap inside one worker (unlike one Lambda sandbox, which runs one at a time):
+// that keeps the emulator simple and fast, and the app must not depend on per-invocation globals anyway.
+"use strict";
+const { parentPort, workerData } = require("node:worker_threads");
+
+/** Lambda serializes the result as JSON; anything that cannot be serialized is a function error. */
+function serialize(result) {
+  const payload = JSON.stringify(result);
+  return payload === undefined ? "null" : payload;
+}
+
+function errorMessage(error) {
+  if (error instanceof Error) return { errorType: error.name, errorMessage: error.message, stack: error.stack };
+  return { errorType: "Error", errorMessage: String(error) };
+}
+
+function contextFor(invocation) {
+  const { deadline, ...fields } = invocation.context;
+  return {
+    ...fields,
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  };
+}
+
+/** Calls the handler the way the Node.js runtime does: a returned promise, or the (legacy) callback. */
+function invoke(handler, event, context) {
+  return new Promise((resolve, reject) => {
+    const callback = (error, result) => (error ? reject(error) : resolve(result));
+    try {
+      const returned = handler(event, context, callback);
+      if (returned && typeof returned.then === "function") returned.then(resolve, reject);
+    } catch (error) {
+      reject(error);
+    }
+  });
+}
+
+let handler;
+try {
+  const mod = require(workerData.bundleFile);
+  handler = mod && mod.handler;
+  if (typeof handler !== "function") throw new Error(`${workerData.bundleFile} does not export a function named 'handler'`);
+} catch (error) {
+  parentPort.postMessage({ type: "init-error", ...errorMessage(error) });
+  return;
+}
+parentPort.postMessage({ type: "ready" });
+
+parentPort.on("message", async (message) => {
+  if (message.type !== "invoke") return;
+  try {
+    const result = await invoke(handler, message.event, contextFor(message));
+    parentPort.postMessage({ type: "result", id: message.id, payload: serialize(result) });
+  } catch (error) {
+    parentPort.postMessage({ type: "error", id: message.id, ...errorMessage(error) });
+  }
+});
