@@ -9,4 +9,11 @@ export const commands: Record<string, () => { default: Command<any> }> = {
   check: () => require("./check"),
   plan: () => require("./plan"),
   start: () => require("./start"),
+  release: () => require("./release"),
+  releases: () => require("./releases"),
+  deploy: () => require("./deploy"),
+  smoke: () => require("./smoke"),
+  promote: () => require("./promote"),
+  rollback: () => require("./rollback"),
+  status: () => require("./status"),
 };

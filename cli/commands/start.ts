@@ -23,6 +23,9 @@ Options:
   --port <n>         first port; endpoints take consecutive ports; 0 = any free port each (default 3000)
   --api rest|http    the API kind to emulate (default: the stage's fleet:api, else rest)
   --json             print { stack, endpoints: [{ key, account, region, url, api }] } once listening
+  --deployed         serve what 'fleet deploy/promote --local' deployed instead of the working tree: every
+                     stack, each region on its own release from .fleet/local/<stack>.json, following changes
+                     without a restart (--port, --json apply)
   -h, --help
 
 Example:
@@ -35,8 +38,11 @@ Example:
     port: { type: "string", default: "3000" },
     api: { type: "string" },
     json: { type: "boolean" },
+    deployed: { type: "boolean" },
   },
   async run({ values }) {
+    // Required on demand, like the commands: plain `fleet start` never loads the release code.
+    if (values.deployed) return (require("../../release/local/serve-deployed-command") as typeof import("../../release/local/serve-deployed-command")).runServeDeployed(values);
     const stack = values.stack;
     const port = parsePort(values.port);
     const api = parseApi(values.api);

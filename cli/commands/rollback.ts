@@ -1,0 +1,47 @@
+import { actor } from "../../release/git";
+import { asCli, confirm, digestArg, finishRollout, interruptSignal, progress, stageForTarget, stageOf, storeOf, targetOf, targetOptions, targetUsage } from "../../release/command-support";
+import { rollbackTargets } from "../../release/rollout/plans";
+import { rollout } from "../../release/rollout/rollout";
+import { defineCommand } from "../command";
+
+export default defineCommand({
+  summary: "Put every region of a stack back on its previous (or a given) release, with waves and smoke",
+  usage: `Usage: fleet rollback --stack <stack> [--to sha256:<hex>] [--local] [--yes] [--json]
+
+Without --to each region goes back to the release it served before its latest deploy or promote (from the
+ledger). Same waves, smoke checks and revert-on-failure as promote.
+
+Options:
+  --stack <stack>    the stack
+  --to <sha256:hex>  the release to go back to, everywhere
+  --yes              do not ask for confirmation (required when stdin is not a terminal)
+  --dry-run          print the plan and change nothing
+${targetUsage}
+  -h, --help`,
+  options: { stack: { type: "string" }, to: { type: "string" }, yes: { type: "boolean" }, "dry-run": { type: "boolean" }, ...targetOptions },
+  async run({ values }) {
+    const stage = stageOf(values.stack);
+    const to = digestArg(values.to, "--to");
+    const store = storeOf(values.store);
+    const target = targetOf(stage, values.local, store);
+    const interrupt = interruptSignal();
+    try {
+      const live = await asCli(() => target.live());
+      const desired = await asCli(async () => rollbackTargets(live, await store.ledger(), stage.stack, to));
+      for (const digest of new Set(Object.values(desired))) await asCli(() => store.get(digest));
+      const plan = live.map((r) => ({ key: r.key, from: r.release ?? null, to: desired[r.key]! }));
+      if (values["dry-run"]) {
+        process.stdout.write(values.json ? `${JSON.stringify({ dryRun: true, stack: stage.stack, regions: plan })}\n` : plan.map((p) => `${p.key}  ${p.from ?? "(none)"} -> ${p.to}\n`).join(""));
+        return 0;
+      }
+      if (!values.json) process.stderr.write(plan.map((p) => `  ${p.key}  ${p.from ?? "(none)"} -> ${p.to}\n`).join(""));
+      await confirm(`roll ${stage.stack} back?`, values.yes);
+      await asCli(() => stageForTarget(target, store, [...Object.values(desired), ...live.flatMap((r) => (r.release ? [r.release] : []))]));
+      const report = await asCli(async () => rollout({ target, action: "rollback", desired, store, who: await actor(), progress, signal: interrupt.signal }));
+      return finishRollout(report, values.json);
+    } finally {
+      interrupt.dispose();
+      await target.close();
+    }
+  },
+});

@@ -1,0 +1,43 @@
+import { readdirSync } from "node:fs";
+import { repoRoot } from "../../build/bundle";
+import { asCli, positiveInt, stageOf, storeOf, targetOf, targetOptions, targetUsage } from "../../release/command-support";
+import { formatLedger, formatLive } from "../../release/format";
+import type { LiveRegion } from "../../release/targets/target";
+import { defineCommand } from "../command";
+
+export default defineCommand({
+  summary: "Which release is live in every region, and the recent deploys, promotions and rollbacks",
+  usage: `Usage: fleet status [--stack <stack>] [--local] [--limit <n>] [--json]
+
+Options:
+  --stack <stack>  one stack (default: every Pulumi.<stack>.yaml in the repository)
+  --limit <n>      ledger records to show (default 10)
+${targetUsage}
+  -h, --help`,
+  options: { stack: { type: "string" }, limit: { type: "string" }, ...targetOptions },
+  async run({ values }) {
+    const limit = positiveInt(values.limit, "--limit", 10);
+    const names = values.stack ? [values.stack] : stackNames();
+    const store = storeOf(values.store);
+    const stacks: { stack: string; regions: LiveRegion[] }[] = [];
+    for (const name of names) {
+      const target = targetOf(stageOf(name), values.local, store, { serve: false });
+      try {
+        stacks.push({ stack: name, regions: await asCli(() => target.live()) });
+      } finally {
+        await target.close();
+      }
+    }
+    const history = (await asCli(() => store.ledger())).filter((r) => names.includes(r.stack)).slice(-limit);
+    if (values.json) process.stdout.write(`${JSON.stringify({ stacks, history })}\n`);
+    else process.stdout.write(`${stacks.map((s) => formatLive(s.stack, s.regions)).join("\n")}\nrecent history\n${formatLedger(history)}`);
+  },
+});
+
+/** Every stack with a stage file at the repository root. */
+function stackNames(): string[] {
+  return readdirSync(repoRoot)
+    .map((name) => /^Pulumi\.([^.]+)\.yaml$/.exec(name)?.[1])
+    .filter((name): name is string => name !== undefined)
+    .sort();
+}

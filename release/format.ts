@@ -1,0 +1,60 @@
+import type { LedgerRecord } from "./ledger";
+import type { ReleaseManifest } from "./manifest";
+import type { PromotionPlan } from "./rollout/plans";
+import type { RolloutReport } from "./rollout/rollout";
+import type { SmokeResult } from "./rollout/smoke";
+import type { LiveRegion } from "./targets/target";
+
+/** Left-aligned columns, two spaces apart: the tables every command prints. */
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd();
+  return [line(header), ...rows.map(line)].join("\n") + "\n";
+}
+
+export function formatReleases(manifests: ReleaseManifest[]): string {
+  if (manifests.length === 0) return "no releases in the store: run 'fleet release'\n";
+  return table(
+    ["DIGEST", "CREATED", "SIZE", "COMMIT"],
+    manifests.map((m) => [m.digest, m.created, `${m.size}`, m.git.commit ? `${m.git.commit.slice(0, 12)}${m.git.dirty ? " (dirty)" : ""}` : "(no git)"]),
+  );
+}
+
+export function formatSmoke(stack: string, results: SmokeResult[]): string {
+  const rows = results.map((r) => [r.account, r.region, r.ok ? "ok" : "FAIL", r.status === null ? "-" : `${r.status}`, `${r.latencyMs} ms`, r.release ?? "-", r.failures.join("; ")]);
+  return `smoke ${stack}\n${table(["ACCOUNT", "REGION", "RESULT", "HTTP", "LATENCY", "RELEASE", "PROBLEMS"], rows)}`;
+}
+
+export function formatRollout(report: RolloutReport): string {
+  const rows = report.regions.map((o) => [o.account, o.region, o.result, short(o.from), short(o.to), o.live ? short(o.live) : "unknown", o.reason ?? ""]);
+  const verdict = report.ok ? "done" : report.interrupted ? "INTERRUPTED: changed regions were put back" : "FAILED: changed regions were put back";
+  return `${report.action} ${report.stack}: ${verdict}\n${table(["ACCOUNT", "REGION", "RESULT", "FROM", "TO", "LIVE", "WHY"], rows)}`;
+}
+
+export function formatPlan(plan: PromotionPlan): string {
+  const lines = [`promote ${plan.digest}`, `  from ${plan.from}: every region serves it and passed smoke`, `  to ${plan.to}:`];
+  for (const r of plan.current) lines.push(`    ${r.key}  ${r.release ?? "(no release)"} -> ${r.release === plan.digest ? "(already there)" : plan.digest}`);
+  lines.push("  waves:");
+  plan.waves.forEach((wave, i) => lines.push(`    ${i + 1}. ${wave.join(", ") || "(nothing to do)"}`));
+  lines.push("  API changes:");
+  const all = plan.api.flatMap((a) => [...(a.note ? [`(${a.note})`] : []), ...a.changes.map((c) => `${c.breaking ? "BREAKING " : ""}${c.message}`)]);
+  lines.push(...(all.length ? all.map((l) => `    ${l}`) : ["    none"]));
+  return `${lines.join("\n")}\n`;
+}
+
+export function formatLive(stack: string, live: LiveRegion[]): string {
+  return `${stack}\n${table(["ACCOUNT", "REGION", "RELEASE", "URL"], live.map((r) => [r.account, r.region, r.release ?? "(none)", r.url ?? "-"]))}`;
+}
+
+export function formatLedger(records: LedgerRecord[]): string {
+  if (records.length === 0) return "no history yet\n";
+  return table(
+    ["TIME", "ACTION", "STACK", "REGION", "FROM", "TO", "RESULT", "WHO"],
+    records.map((r) => [r.time, r.action, r.stack, `${r.account}/${r.region}`, short(r.from), short(r.to), r.result, r.who]),
+  );
+}
+
+/** `sha256:` and 12 hex digits: enough to tell releases apart in a table; --json has them whole. */
+function short(digest: string | null): string {
+  return digest ? digest.slice(0, 19) : "-";
+}

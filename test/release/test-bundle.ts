@@ -1,0 +1,66 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+export interface TestBundleOptions {
+  /** Changes the bytes (and so the digest) without changing behaviour. */
+  version: string;
+  /** `/health` answers 500 in this region: the "broken release" of the rollout tests. */
+  failInRegion?: string;
+  /** The bundle throws while loading in this region: the function never starts there. */
+  crashInRegion?: string;
+  /** `/health` takes 3 s in this region: the region that times out. */
+  slowInRegion?: string;
+  /** Document `lang` as accepting `en` only (the handler still answers): a narrowed input, a breaking change. */
+  narrowLang?: boolean;
+}
+
+/** An OpenAPI 3.1 document with the smoke test's contract call, shaped like the app's. */
+export function testOpenApi(options: { narrowLang?: boolean } = {}): unknown {
+  return {
+    openapi: "3.1.0",
+    info: { title: "fleet test bundle", version: "1" },
+    paths: {
+      "/health": { get: { responses: { "200": { description: "ok" } } } },
+      "/v1/greetings/{name}": {
+        get: {
+          parameters: [
+            { name: "name", in: "path", required: true, schema: { type: "string", minLength: 1, maxLength: 64 } },
+            { name: "lang", in: "query", required: false, schema: { type: "string", enum: options.narrowLang ? ["en"] : ["en", "fr", "de"] } },
+          ],
+          responses: { "200": { description: "a greeting" } },
+        },
+      },
+    },
+  };
+}
+
+/**
+ * Writes a small Lambda bundle (a real handler, no app) into a fresh directory for `packBundleDir`: it answers
+ * /health, /openapi.json and /v1/greetings/:name from the Lambda env, like the app, in a few lines.
+ */
+export async function writeTestBundle(options: TestBundleOptions): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), "fleet-bundle-"));
+  const code = `// test bundle ${options.version}
+const openapi = ${JSON.stringify(testOpenApi(options))};
+const failInRegion = ${JSON.stringify(options.failInRegion ?? null)};
+const slowInRegion = ${JSON.stringify(options.slowInRegion ?? null)};
+if (process.env.AWS_REGION === ${JSON.stringify(options.crashInRegion ?? null)}) throw new Error("cannot start in " + process.env.AWS_REGION);
+const json = (statusCode, body) => ({ statusCode, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+exports.handler = async (event) => {
+  const path = event.rawPath ?? event.path;
+  const region = process.env.AWS_REGION;
+  if (path === "/health") {
+    if (region === failInRegion) return json(500, { status: "failing", region });
+    if (region === slowInRegion) await new Promise((resolve) => setTimeout(resolve, 3000));
+    return json(200, { status: "ok", stage: process.env.FLEET_STAGE, region, release: process.env.FLEET_RELEASE ?? "dev" });
+  }
+  if (path === "/openapi.json") return json(200, openapi);
+  const greeting = /^\\/v1\\/greetings\\/([^/]+)$/.exec(path);
+  if (greeting) return json(200, { greeting: "Hello, " + decodeURIComponent(greeting[1]) + "!" });
+  return json(404, { title: "Not Found", status: 404 });
+};
+`;
+  await writeFile(path.join(dir, "index.js"), code);
+  return dir;
+}

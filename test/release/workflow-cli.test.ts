@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { runCli } from "../helpers/run-cli";
+
+/**
+ * The README's workflow, as a user runs it, with --local and the repository's own Pulumi.dev.yaml and
+ * Pulumi.prod.yaml: each command serves the stacks itself (no `fleet start` running), over real HTTP.
+ */
+describe("fleet release workflow with --local (CLI, end to end)", function () {
+  this.timeout(180_000);
+  let env: NodeJS.ProcessEnv;
+  let root: string;
+  let digest: string;
+  const fleet = (...args: string[]) => runCli(args, { env });
+
+  before(async () => {
+    root = await mkdtemp(path.join(tmpdir(), "fleet-workflow-"));
+    env = { FLEET_STORE: path.join(root, "releases"), FLEET_LOCAL_DIR: path.join(root, "local"), USER: "workflow-test" };
+  });
+  after(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it("release, deploy dev, smoke dev, promote to prod, status: prod serves dev's digest", async () => {
+    const release = await fleet("release");
+    assert.equal(release.code, 0, release.stderr);
+    digest = release.stdout.trim();
+
+    const deploy = await fleet("deploy", "--local", "--stack", "dev", "--release", digest, "--json");
+    assert.equal(deploy.code, 0, deploy.stderr);
+    const deployed = JSON.parse(deploy.stdout) as { ok: boolean; regions: { key: string; result: string }[] };
+    assert.deepEqual(deployed.regions.map((r) => r.result), ["changed", "changed"]);
+    assert.match(deploy.stderr, /dev 111111111111\/us-east-1: smoke ok/);
+
+    const smoke = await fleet("smoke", "--local", "--stack", "dev");
+    assert.equal(smoke.code, 0, smoke.stderr);
+    assert.match(smoke.stdout, new RegExp(`111111111111 +us-east-1 +ok +200 +\\d+ ms +${digest}`));
+
+    const refused = await fleet("promote", "--local", "--from", "dev", "--to", "prod");
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /stdin is not a terminal. Re-run with --yes/);
+
+    const dryRun = await fleet("promote", "--local", "--from", "dev", "--to", "prod", "--dry-run");
+    assert.equal(dryRun.code, 0, dryRun.stderr);
+    assert.match(dryRun.stdout, /waves:\n    1\. 222222222222\/us-east-1\n    2\. 222222222222\/us-west-2, 333333333333\/eu-west-1, 333333333333\/eu-central-1/);
+
+    const promote = await fleet("promote", "--local", "--from", "dev", "--to", "prod", "--yes", "--json");
+    assert.equal(promote.code, 0, promote.stderr);
+    const promoted = JSON.parse(promote.stdout) as { regions: { key: string; result: string; live: string }[] };
+    assert.deepEqual(promoted.regions.map((r) => [r.result, r.live]), Array(4).fill(["changed", digest]));
+
+    const status = await fleet("status", "--local", "--stack", "prod", "--json");
+    assert.equal(status.code, 0, status.stderr);
+    const state = JSON.parse(status.stdout) as { stacks: { regions: { release: string }[] }[]; history: { who: string; action: string }[] };
+    assert.deepEqual(state.stacks[0]!.regions.map((r) => r.release), Array(4).fill(digest));
+    // who: git config user.name when set, else $USER.
+    assert.deepEqual(state.history.map((h) => h.action), Array(4).fill("promote"));
+    assert.ok(state.history.every((h) => h.who !== ""));
+  });
+
+  it("refuses an unknown stack, a malformed or unknown digest, a corrupted artifact and a rollback with no history", async () => {
+    const unknownStack = await fleet("smoke", "--local", "--stack", "nope");
+    assert.equal(unknownStack.code, 2);
+    assert.match(unknownStack.stderr, /--stack nope: .*Pulumi\.nope\.yaml/);
+
+    const malformed = await fleet("deploy", "--local", "--stack", "dev", "--release", "sha256:xyz");
+    assert.equal(malformed.code, 2);
+    assert.match(malformed.stderr, /--release 'sha256:xyz' is not a release digest/);
+
+    const unknown = await fleet("deploy", "--local", "--stack", "dev", "--release", `sha256:${"0".repeat(64)}`);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /release sha256:0{64} is not in the store/);
+
+    const corrupt = path.join(root, "releases", `${digest.slice("sha256:".length)}.zip`);
+    await writeFile(corrupt, Buffer.concat([await readFile(corrupt), Buffer.from("tampered")]));
+    const tampered = await fleet("promote", "--local", "--from", "dev", "--to", "prod", "--dry-run");
+    assert.equal(tampered.code, 1);
+    assert.match(tampered.stderr, new RegExp(`release ${digest} in .* is corrupted: .* hashes to sha256:`));
+
+    const rollback = await fleet("rollback", "--local", "--stack", "prod", "--yes");
+    assert.equal(rollback.code, 1);
+    assert.match(rollback.stderr, /no earlier release of prod 222222222222\/us-east-1 in the ledger: pass --to/);
+  });
+});
