@@ -1,7 +1,11 @@
-import { build } from "esbuild";
+import { build, type BuildOptions } from "esbuild";
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { koaLazyWebGlobals } from "./koa-lazy-web-globals";
+import { lazyBuiltinsPlugin } from "./lazy-builtins";
+import { precomputedMimeTypes } from "./precomputed-mime-types";
+import { singleCopies } from "./single-copies";
 
 /** The repository root: every path below is resolved from here, wherever the caller runs (Pulumi runs in stacks/). */
 export const repoRoot = path.resolve(__dirname, "..");
@@ -21,15 +25,14 @@ export interface Bundle {
 }
 
 /**
- * Bundles `app/lambda.ts` into one self-contained CommonJS file exporting `handler`.
- * Same sources, same bytes: no timestamps, no absolute paths, fixed target.
+ * The esbuild options of the Lambda bundle, writing to `outfile`. Exported so tests and `npm run bench` can
+ * inspect exactly this build (for example with `metafile: true`).
  */
-export async function buildBundle(outdir: string = defaultBundleDir): Promise<Bundle> {
-  const file = path.join(outdir, "index.js");
-  await build({
+export function lambdaBuildOptions(outfile: string): BuildOptions {
+  return {
     absWorkingDir: repoRoot,
     entryPoints: ["app/lambda.ts"],
-    outfile: file,
+    outfile,
     bundle: true,
     platform: "node",
     format: "cjs",
@@ -38,7 +41,21 @@ export async function buildBundle(outdir: string = defaultBundleDir): Promise<Bu
     legalComments: "none",
     charset: "utf8",
     logLevel: "silent",
-  });
+    // koa pulls two copies of mime-db (~280 KB) and two mime-types that scan it at load: ship their maps instead.
+    // koa's body checks would load undici (~35 ms) on the first JSON answer of every cold start.
+    // Duplicate http-errors/depd copies, debug's browser build and serverless-http's Azure code never run here.
+    // zlib is loaded only if a compressed stream body is ever destroyed.
+    plugins: [precomputedMimeTypes(), koaLazyWebGlobals(), singleCopies(repoRoot), lazyBuiltinsPlugin()],
+  };
+}
+
+/**
+ * Bundles `app/lambda.ts` into one self-contained CommonJS file exporting `handler`.
+ * Same sources, same bytes: no timestamps, no absolute paths, fixed target.
+ */
+export async function buildBundle(outdir: string = defaultBundleDir): Promise<Bundle> {
+  const file = path.join(outdir, "index.js");
+  await build(lambdaBuildOptions(file));
   const code = await readFile(file);
   return { dir: outdir, file, bytes: code.length, sha256: `sha256:${createHash("sha256").update(code).digest("hex")}` };
 }

@@ -1,0 +1,47 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { restV1Event } from "../../bench/events";
+import { loadBuiltHandler, robustnessEnv } from "./helpers/built-handler";
+
+const marker = "cold-path-report:";
+
+/** Loads the bundle in a fresh node, answers one event, and reports the internal modules each phase loaded. */
+const probe = `
+const before = new Set(process.moduleLoadList);
+const { handler } = require(process.argv[1]);
+const loaded = new Set(process.moduleLoadList);
+handler(JSON.parse(process.argv[2]), { awsRequestId: "cold-1", getRemainingTimeInMillis: () => 3000 }).then((result) => {
+  const firstRequest = process.moduleLoadList.filter((m) => !loaded.has(m));
+  const atLoad = [...loaded].filter((m) => !before.has(m));
+  process.stdout.write("\\n${marker}" + JSON.stringify({ status: result.statusCode, body: result.body, atLoad, firstRequest }) + "\\n");
+  process.exit(0);
+});`;
+
+describe("the built bundle's cold path", () => {
+  it("answers a JSON route without loading undici (koa's Response check is rewritten at build time)", async () => {
+    const { bundle } = await loadBuiltHandler();
+    const stdout = execFileSync(process.execPath, ["-e", probe, bundle.file, JSON.stringify(restV1Event())], {
+      env: { PATH: process.env.PATH, ...robustnessEnv },
+      stdio: ["ignore", "pipe", "pipe"],
+    }).toString();
+    const line = stdout.split("\n").find((l) => l.startsWith(marker));
+    assert.ok(line, `the probe printed no report:\n${stdout.slice(0, 500)}`);
+    const report = JSON.parse(line.slice(marker.length)) as { status: number; body: string; atLoad: string[]; firstRequest: string[] };
+    assert.equal(report.status, 200);
+    assert.deepEqual(JSON.parse(report.body), { greeting: "Hello, Ada!" });
+    assert.ok(report.atLoad.length > 0, "the probe saw no module load at all, so it cannot see undici either");
+    const undici = [...report.atLoad, ...report.firstRequest].filter((m) => m.includes("undici"));
+    assert.deepEqual(undici, [], "undici was loaded on the cold path");
+  });
+
+  it("answers a JSON route without loading zlib (destroy's zlib is loaded on first use)", async () => {
+    const { bundle } = await loadBuiltHandler();
+    const stdout = execFileSync(process.execPath, ["-e", probe, bundle.file, JSON.stringify(restV1Event())], {
+      env: { PATH: process.env.PATH, ...robustnessEnv },
+      stdio: ["ignore", "pipe", "pipe"],
+    }).toString();
+    const report = JSON.parse(stdout.split("\n").find((l) => l.startsWith(marker))!.slice(marker.length)) as { status: number; atLoad: string[]; firstRequest: string[] };
+    assert.equal(report.status, 200);
+    assert.deepEqual([...report.atLoad, ...report.firstRequest].filter((m) => /\bzlib\b/.test(m)), []);
+  });
+});
