@@ -26,20 +26,41 @@ export function formatSmoke(stack: string, results: SmokeResult[]): string {
 }
 
 export function formatRollout(report: RolloutReport): string {
-  const rows = report.regions.map((o) => [o.account, o.region, o.result, short(o.from), short(o.to), o.live ? short(o.live) : "unknown", o.reason ?? ""]);
+  const rows = report.regions.map((o) => [o.account, o.region, o.result, short(o.from), short(o.to), o.live ? short(o.live) : o.result === "failed" ? "unknown" : "(none)", o.reason ?? ""]);
   const verdict = report.ok ? "done" : report.interrupted ? "INTERRUPTED: changed regions were put back" : "FAILED: changed regions were put back";
-  return `${report.action} ${report.stack}: ${verdict}\n${table(["ACCOUNT", "REGION", "RESULT", "FROM", "TO", "LIVE", "WHY"], rows)}`;
+  return `${report.action} ${report.stack}: ${verdict}\n${table(["ACCOUNT", "REGION", "RESULT", "FROM", "TO", "LIVE", "WHY"], rows)}${nextSteps(report)}`;
+}
+
+/** What to do after a rollout that did not finish: every failure says how to go on. */
+function nextSteps(report: RolloutReport): string {
+  if (report.ok) return "";
+  const local = report.target === "local" ? " --local" : "";
+  const stuck = report.regions.filter((r) => r.result === "failed");
+  if (stuck.length > 0) {
+    return (
+      `${stuck.map((r) => r.key).join(", ")} could not be put back (see WHY): check with 'fleet smoke${local} --stack ${report.stack}', ` +
+      `then 'fleet rollback${local} --stack ${report.stack} --to <digest> --yes' to put them on a known release\n`
+    );
+  }
+  if (report.interrupted) return `every region is on the release in LIVE; run the ${report.action} again to finish it\n`;
+  return `every region is on the release in LIVE; fix what WHY says (the release, or the region), then run the ${report.action} again\n`;
 }
 
 export function formatPlan(plan: PromotionPlan): string {
   const lines = [`promote ${plan.digest}`, `  from ${plan.from}: every region serves it and passed smoke`, `  to ${plan.to}:`];
-  for (const r of plan.current) lines.push(`    ${r.key}  ${r.release ?? "(no release)"} -> ${r.release === plan.digest ? "(already there)" : plan.digest}`);
+  const width = Math.max(0, ...plan.current.map((r) => r.key.length));
+  for (const r of plan.current) lines.push(`    ${r.key.padEnd(width)}  ${r.release ?? "(no release)"} -> ${r.release === plan.digest ? "(already there)" : plan.digest}`);
   lines.push("  waves:");
   plan.waves.forEach((wave, i) => lines.push(`    ${i + 1}. ${wave.join(", ") || "(nothing to do)"}`));
   lines.push("  API changes:");
   const all = plan.api.flatMap((a) => [...(a.note ? [`(${a.note})`] : []), ...a.changes.map((c) => `${c.breaking ? "BREAKING " : ""}${c.message}`)]);
   lines.push(...(all.length ? all.map((l) => `    ${l}`) : ["    none"]));
   return `${lines.join("\n")}\n`;
+}
+
+/** What `fleet rollback` is about to do: each region's release now and the one it goes back to. */
+export function formatRollbackPlan(stack: string, regions: { key: string; from: string | null; to: string }[]): string {
+  return `rollback ${stack}\n${table(["REGION", "FROM", "TO"], regions.map((r) => [r.key, r.from ?? "(none)", r.from === r.to ? `${r.to} (already there)` : r.to]))}`;
 }
 
 export function formatLive(stack: string, live: LiveRegion[]): string {

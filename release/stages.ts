@@ -1,4 +1,6 @@
-import { readStageFile } from "../stacks/stage-file";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { listStageFiles, readStageFile, stageFilePath } from "../stacks/stage-file";
 
 /** One account × region of a stage; `key` is `"<account>/<region>"`, the endpoint key everywhere. */
 export interface RegionRef {
@@ -29,8 +31,19 @@ export function regionKey(account: string, region: string): string {
   return `${account}/${region}`;
 }
 
-/** Reads `Pulumi.<stack>.yaml` through stacks/stage-file.ts, the program's own validated loader (same messages). */
+/**
+ * Reads `Pulumi.<stack>.yaml` through stacks/stage-file.ts, the program's own validated loader (same messages); a
+ * stack with no such file is unknown, and the message lists the stacks there are.
+ */
 export const loadStage: StageLoader = (stack) => {
+  const file = stageFilePath(stack);
+  if (!existsSync(file)) {
+    const known = listStageFiles();
+    throw new Error(
+      `unknown stack: there is no ${path.basename(file)} in ${path.dirname(file)} (stacks here: ${known.join(", ") || "none"}). ` +
+        `Fix: use one of those, or add ${path.basename(file)} (README "Deploying to AWS")`,
+    );
+  }
   const config = readStageFile(stack);
   return {
     stack,

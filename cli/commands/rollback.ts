@@ -1,5 +1,6 @@
 import { actor } from "../../release/git";
 import { asCli, confirm, digestArg, finishRollout, interruptSignal, progress, stageForTarget, stageOf, storeOf, targetOf, targetOptions, targetUsage } from "../../release/command-support";
+import { formatRollbackPlan } from "../../release/format";
 import { rollbackTargets } from "../../release/rollout/plans";
 import { rollout } from "../../release/rollout/rollout";
 import { defineCommand } from "../command";
@@ -31,10 +32,10 @@ ${targetUsage}
       for (const digest of new Set(Object.values(desired))) await asCli(() => store.get(digest));
       const plan = live.map((r) => ({ key: r.key, from: r.release ?? null, to: desired[r.key]! }));
       if (values["dry-run"]) {
-        process.stdout.write(values.json ? `${JSON.stringify({ dryRun: true, stack: stage.stack, regions: plan })}\n` : plan.map((p) => `${p.key}  ${p.from ?? "(none)"} -> ${p.to}\n`).join(""));
+        process.stdout.write(values.json ? `${JSON.stringify({ dryRun: true, stack: stage.stack, regions: plan })}\n` : formatRollbackPlan(stage.stack, plan));
         return 0;
       }
-      if (!values.json) process.stderr.write(plan.map((p) => `  ${p.key}  ${p.from ?? "(none)"} -> ${p.to}\n`).join(""));
+      if (!values.json) process.stderr.write(formatRollbackPlan(stage.stack, plan));
       await confirm(`roll ${stage.stack} back?`, values.yes);
       await asCli(() => stageForTarget(target, store, [...Object.values(desired), ...live.flatMap((r) => (r.release ? [r.release] : []))]));
       const report = await asCli(async () => rollout({ target, action: "rollback", desired, store, who: await actor(), progress, signal: interrupt.signal }));

@@ -3,7 +3,7 @@ import { access, mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Digest } from "../artifact";
 import type { Stage } from "../stages";
-import { hexOf, type ReleaseStore } from "../store/store";
+import { ArtifactError, hexOf, type ReleaseStore } from "../store/store";
 import { extractZip } from "../unzip";
 import { defaultLocalDir, readLocalState, stateFile, writeLocalEndpoints, type LocalEndpoints } from "./local-state";
 
@@ -54,6 +54,14 @@ const noReleaseHandler = `exports.handler = async () => ({
 });
 `;
 
+// What a region answers when its release cannot be read from the store (missing, or its sha256 no longer matches).
+const unavailableHandler = (detail: string) => `exports.handler = async () => ({
+  statusCode: 503,
+  headers: { "content-type": "application/problem+json" },
+  body: JSON.stringify({ type: "about:blank", title: "Release unavailable", status: 503, detail: ${JSON.stringify(detail)} }),
+});
+`;
+
 /**
  * The local cloud for one stack: the emulator serving, per account × region, the release that
  * `.fleet/local/<stack>.json` names, extracted from the store (sha256 re-checked). `watch()` applies state changes
@@ -93,11 +101,10 @@ export class LocalCloud {
         port: full.port === 0 ? 0 : full.port + index,
         api: full.stage.api,
         stage: full.stage.stack,
-        bundleFile: await cloud.bundleFor(digest),
+        bundleFile: await cloud.startingBundle(ref.key, digest),
         env: cloud.envFor(ref.region, digest),
         timeoutMs: full.stage.timeoutMs,
       });
-      cloud.serving.set(ref.key, digest);
     }
     cloud.emulator = await full.startEmulator({ endpoints: specs, log: (key, text) => full.log(`[${full.stage.stack} ${key}] ${text.trimEnd()}`) });
     await cloud.publish();
@@ -158,7 +165,9 @@ export class LocalCloud {
         this.errors.delete(ref.key);
         log(`${stage.stack} ${ref.key}: now serving ${digest ?? "no release"}`);
       } catch (error) {
-        failures.push(`${ref.key}: ${(error as Error).message}`);
+        // Only a new failure fails this sync: a region still unable to load the release it already failed on (a
+        // corrupted artifact) must not block a rollout that is moving other regions off it.
+        if (this.errors.get(ref.key)?.release !== (digest ?? "none")) failures.push(`${ref.key}: ${(error as Error).message}`);
         this.errors.set(ref.key, { release: digest ?? "none", message: (error as Error).message });
       }
     }
@@ -166,12 +175,37 @@ export class LocalCloud {
     if (failures.length > 0) throw new Error(`local cloud could not load the release in ${failures.join("; ")}`);
   }
 
+  /**
+   * The bundle a region starts on. A release missing or corrupted in the store does not stop the others: the region
+   * answers 503 saying why (smoke fails it) and is not marked as serving it, so the next sync tries again and a
+   * rollback can still put the region on a good release.
+   */
+  private async startingBundle(key: string, digest: Digest | null): Promise<string> {
+    try {
+      const file = await this.bundleFor(digest);
+      this.serving.set(key, digest);
+      return file;
+    } catch (error) {
+      if (!(error instanceof ArtifactError)) throw error;
+      this.serving.set(key, null);
+      this.errors.set(key, { release: digest ?? "none", message: error.message });
+      this.options.log(`${this.options.stage.stack} ${key}: cannot serve ${digest}: ${error.message}`);
+      const file = path.join(this.options.dir, "cache", "unavailable", `${key.replace("/", "-")}.js`);
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, unavailableHandler(error.message));
+      return file;
+    }
+  }
+
   private envFor(region: string, digest: Digest | null): Record<string, string> {
     const { stage } = this.options;
     return { ...stage.env, AWS_REGION: region, FLEET_STAGE: stage.stack, ...(digest ? { FLEET_RELEASE: digest } : {}) };
   }
 
-  /** The `index.js` of a release, extracted once into `.fleet/local/cache/<hex>/` from the verified zip. */
+  /**
+   * The `index.js` of a release, extracted once into `.fleet/local/cache/<hex>/` from the verified zip. The zip is
+   * read (and its sha256 re-checked) every time, cache or not: a release corrupted in the store is never served.
+   */
   private async bundleFor(digest: Digest | null): Promise<string> {
     const cache = path.join(this.options.dir, "cache");
     if (digest === null) {
@@ -182,8 +216,8 @@ export class LocalCloud {
     }
     const dir = path.join(cache, hexOf(digest));
     const file = path.join(dir, "index.js");
-    if (await exists(file)) return file;
     const { zip } = await this.options.store.get(digest);
+    if (await exists(file)) return file;
     const temp = `${dir}.${process.pid}.tmp`;
     await rm(temp, { recursive: true, force: true });
     await extractZip(zip, temp);

@@ -20,6 +20,8 @@ export interface RegionOutcome {
 
 export interface RolloutReport {
   stack: string;
+  /** Which kind of target ran it: the next steps a failure prints name `--local` when it was the local cloud. */
+  target: Target["kind"];
   action: LedgerRecord["action"];
   ok: boolean;
   /** Stopped by Ctrl-C (the signal): the region in flight finished, then every changed region was put back. */
@@ -52,11 +54,14 @@ export function planWaves<T>(regions: T[]): T[][] {
 
 /**
  * Moves regions to their desired digest in waves, smoking each wave; at the first failure (or Ctrl-C) puts every
- * region it changed back on its previous digest. Appends one ledger record per region, whatever happened.
+ * region it changed back on its previous digest. Appends one ledger record per region, whatever happened; refuses
+ * to start (ArtifactError) when the store's ledger is not writable.
  */
 export async function rollout(options: RolloutOptions): Promise<RolloutReport> {
   const { target, progress, desired } = options;
   const stack = target.stage.stack;
+  // Before any change: a change the ledger cannot record would leave regions on digests nobody knows about.
+  await options.store.assertWritable();
   const live = await target.live();
   const outcomes = new Map<string, RegionOutcome>();
   const planned: LiveRegion[] = [];
@@ -83,6 +88,8 @@ export async function rollout(options: RolloutOptions): Promise<RolloutReport> {
     } catch (error) {
       failure = `deploying ${wave.map((r) => r.key).join(", ")} failed: ${(error as Error).message}`;
       for (const r of wave) outcomes.get(r.key)!.reason = (error as Error).message;
+      // Ctrl-C also reaches a `pulumi up` in flight (same process group), which cancels itself: still an interrupt.
+      if (options.signal?.aborted) interrupted = true;
       break;
     }
     const smoked = await smokeWave(target, wave, (r) => desired[r.key]!, options);
@@ -106,7 +113,7 @@ export async function rollout(options: RolloutOptions): Promise<RolloutReport> {
   if (failure || interrupted) await revert(target, touched, outcomes, failure ?? "interrupted (Ctrl-C)", options);
 
   const regions = live.filter((r) => outcomes.has(r.key)).map((r) => outcomes.get(r.key)!);
-  const report: RolloutReport = { stack, action: options.action, ok: !failure && !interrupted, interrupted, regions };
+  const report: RolloutReport = { stack, target: target.kind, action: options.action, ok: !failure && !interrupted, interrupted, regions };
   const time = (options.now ?? (() => new Date()))().toISOString();
   try {
     await options.store.appendLedger(

@@ -48,7 +48,10 @@ export async function smokeRegion(region: LiveRegion, options: SmokeOptions = {}
   result.status = health.status;
   const body = health.json as { status?: unknown; region?: unknown; release?: unknown } | undefined;
   result.release = typeof body?.release === "string" ? body.release : null;
-  if (health.status !== 200) fail(`/health answered ${health.status}`);
+  // A problem+json body says why (e.g. the local cloud cannot read the release): show it with the status.
+  const problem = health.json as { title?: unknown; detail?: unknown } | undefined;
+  const why = typeof problem?.detail === "string" ? problem.detail : typeof problem?.title === "string" ? problem.title : undefined;
+  if (health.status !== 200) fail(`/health answered ${health.status}${why ? ` (${why})` : ""}`);
   else if (body?.status !== "ok") fail(`/health status is ${JSON.stringify(body?.status)}, not "ok"`);
   if (health.status === 200 && body?.region !== region.region) fail(`/health reports region ${JSON.stringify(body?.region)}, expected ${region.region}`);
   if (health.status === 200 && options.expect && result.release !== options.expect) fail(`/health reports release ${result.release}, expected ${options.expect}`);

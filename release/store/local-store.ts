@@ -81,6 +81,14 @@ export class LocalReleaseStore implements ReleaseStore {
     });
   }
 
+  async assertWritable(): Promise<void> {
+    await this.writing(async () => {
+      await mkdir(this.root, { recursive: true });
+      // Appending nothing opens the ledger for writing exactly as appendLedger will, and changes no byte.
+      await appendFile(path.join(this.root, ledgerFile), "");
+    });
+  }
+
   async ledger(): Promise<LedgerRecord[]> {
     const file = path.join(this.root, ledgerFile);
     const text = await readIfExists(file);
@@ -103,7 +111,7 @@ export class LocalReleaseStore implements ReleaseStore {
       await write();
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === "EACCES" || code === "EPERM" || code === "EROFS" || code === "ENOTDIR" || code === "EEXIST") {
+      if (code === "EACCES" || code === "EPERM" || code === "EROFS" || code === "ENOTDIR" || code === "EISDIR" || code === "EEXIST") {
         throw new ArtifactError(`the release store ${this.location} is not writable (${code}): fix its permissions or pass --store <dir|s3://bucket/prefix>`);
       }
       throw error;

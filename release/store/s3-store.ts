@@ -82,6 +82,11 @@ export class S3ReleaseStore implements ReleaseStore {
     await this.write(key, Buffer.from(records.map((r) => `${JSON.stringify(r)}\n`).join("")), "application/x-ndjson");
   }
 
+  async assertWritable(): Promise<void> {
+    // S3 has no permission check short of writing: a small fixed object, overwritten each time.
+    await this.write(".write-check", Buffer.alloc(0), "application/octet-stream");
+  }
+
   async ledger(): Promise<LedgerRecord[]> {
     const keys = (await this.keys("ledger/")).sort();
     const records: LedgerRecord[] = [];
@@ -107,9 +112,13 @@ export class S3ReleaseStore implements ReleaseStore {
     const keys: string[] = [];
     let token: string | undefined;
     do {
-      const page = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.key(sub), ContinuationToken: token }),
-      );
+      let page;
+      try {
+        page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.key(sub), ContinuationToken: token }));
+      } catch (error) {
+        const code = (error as { name?: string }).name ?? (error as Error).message;
+        throw new ArtifactError(`cannot list ${this.location} (${code}): check the bucket exists and your credentials may s3:ListBucket`);
+      }
       for (const object of page.Contents ?? []) {
         if (object.Key) keys.push(this.prefix ? object.Key.slice(this.prefix.length + 1) : object.Key);
       }

@@ -30,6 +30,11 @@ export interface ReleaseStore {
   list(): Promise<ReleaseManifest[]>;
   /** Appends records to the ledger. */
   appendLedger(records: LedgerRecord[]): Promise<void>;
+  /**
+   * Throws `ArtifactError` when the ledger cannot be written. A rollout checks it before changing anything, so a
+   * read-only store refuses the change instead of leaving regions changed and unrecorded.
+   */
+  assertWritable(): Promise<void>;
   /** Every ledger record, oldest first. */
   ledger(): Promise<LedgerRecord[]>;
 }

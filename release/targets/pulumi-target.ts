@@ -7,6 +7,8 @@ import type { LiveRegion, Progress, Target } from "./target";
 /** The part of an Automation API `Stack` this target uses; tests pass a fake, the CLI the real one. */
 export interface PulumiStackLike {
   outputs(): Promise<Record<string, { value: unknown; secret?: boolean }>>;
+  /** Rejects when the key is not set. */
+  getConfig(key: string, path?: boolean): Promise<{ value: string; secret?: boolean }>;
   setAllConfig(config: Record<string, { value: string; secret?: boolean }>, path?: boolean): Promise<void>;
   removeConfig(key: string, path?: boolean): Promise<void>;
   up(options: { onOutput: (out: string) => void }): Promise<unknown>;
@@ -56,22 +58,36 @@ export class PulumiTarget implements Target {
 
   async apply(releases: Record<string, Digest | null>, progress: Progress): Promise<void> {
     const stack = await this.open();
+    const live = await this.live();
+    // Taking the release away from regions that serve none (the revert of a first wave whose up never ran):
+    // already so, and an up could not do it anyway.
+    const servesNone = (key: string) => live.find((r) => r.key === key)?.release === undefined;
+    if (Object.entries(releases).every(([key, digest]) => digest === null && servesNone(key))) return;
     await this.configure(stack, releases);
     progress(`${this.stage.stack}: pulumi up (${Object.keys(releases).join(", ")})`);
     await stack.up({ onOutput: lines(progress, this.stage.stack) });
   }
 
-  /** `pulumi preview` of a change: what `apply` would do, without doing it. Leaves the config as it found it. */
+  /**
+   * `pulumi preview` of a change: what `apply` would do, without doing it. Puts back the exact `fleet:release` and
+   * `fleet:releases` it found (e.g. `build`), not what the outputs say, so a dry run leaves Pulumi.<stack>.yaml as is.
+   */
   async preview(releases: Record<string, Digest | null>, progress: Progress): Promise<void> {
     const stack = await this.open();
-    const before = await this.live();
+    const release = await configValue(stack, releaseKey);
+    const perRegion = await configValue(stack, releasesKey);
     await this.configure(stack, releases);
     try {
       await stack.preview({ onOutput: lines(progress, this.stage.stack) });
     } catch (error) {
       throw new ReleaseError(`pulumi preview of stack ${this.stage.stack} failed: ${firstLine(error)}`);
     } finally {
-      await this.configure(stack, Object.fromEntries(before.filter((r) => r.release).map((r) => [r.key, r.release!])));
+      await stack.removeConfig(releasesKey);
+      if (release === undefined) await stack.removeConfig(releaseKey);
+      else await stack.setAllConfig({ [releaseKey]: { value: release } });
+      // An object key reads back as its JSON text; it is written back one path entry per region.
+      const entries = Object.entries(asStringMap(parseJson(perRegion)));
+      if (entries.length > 0) await stack.setAllConfig(Object.fromEntries(entries.map(([key, digest]) => [`${releasesKey}[${JSON.stringify(key)}]`, { value: digest }])), true);
     }
   }
 
@@ -97,7 +113,15 @@ export class PulumiTarget implements Target {
     const wanted: Record<string, Digest> = {};
     for (const region of live) {
       const digest = region.key in releases ? releases[region.key] : region.release;
-      if (!digest) throw new Error(`stack ${this.stage.stack}: ${region.key} would serve no release; Pulumi cannot remove one region's function — deploy a release to it instead`);
+      if (!digest && region.key in releases) {
+        throw new Error(`stack ${this.stage.stack}: Pulumi cannot take the release away from ${region.key} alone: put it on a release instead (fleet rollback --stack ${this.stage.stack} --to <digest>)`);
+      }
+      if (!digest) {
+        throw new Error(
+          `stack ${this.stage.stack}: ${region.key} serves no release yet (no stack output for it), and every pulumi up deploys every region, so it cannot wait for a later wave. ` +
+            `Fix: deploy the whole stack once: pulumi config set fleet:release <digest> -s ${this.stage.stack} && pulumi up -s ${this.stage.stack}`,
+        );
+      }
       wanted[region.key] = digest;
     }
     const distinct = new Set(Object.values(wanted));
@@ -108,6 +132,23 @@ export class PulumiTarget implements Target {
       const config = Object.fromEntries(Object.entries(wanted).map(([key, digest]) => [`${releasesKey}[${JSON.stringify(key)}]`, { value: digest }]));
       await stack.setAllConfig(config, true);
     }
+  }
+}
+
+/** A config key's value as `pulumi config get` prints it, or undefined when the key is not set. */
+async function configValue(stack: PulumiStackLike, key: string): Promise<string | undefined> {
+  try {
+    return (await stack.getConfig(key)).value;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseJson(text: string | undefined): unknown {
+  try {
+    return text === undefined ? undefined : (JSON.parse(text) as unknown);
+  } catch {
+    return undefined;
   }
 }
 

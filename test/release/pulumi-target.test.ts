@@ -38,6 +38,13 @@ class FakeStack implements PulumiStackLike {
   async outputs() {
     return this.outputsValue;
   }
+  // Like `pulumi config get`: an object key (set entry by entry with --path) reads back as its JSON text.
+  async getConfig(key: string) {
+    const entries = Object.entries(this.config).filter(([k]) => k.startsWith(`${key}[`));
+    if (entries.length > 0) return { value: JSON.stringify(Object.fromEntries(entries.map(([k, v]) => [JSON.parse(k.slice(key.length + 1, -1)) as string, v]))) };
+    if (this.config[key] === undefined) throw new Error(`configuration key '${key}' not found for stack 'prod'`);
+    return { value: this.config[key] };
+  }
   async setAllConfig(config: Record<string, { value: string }>, path?: boolean) {
     for (const [key, { value }] of Object.entries(config)) this.config[key] = value;
     this.calls.push(`set${path ? " --path" : ""} ${Object.entries(config).map(([k, v]) => `${k}=${v.value.slice(0, 8)}`).join(" ")}`);
@@ -64,7 +71,7 @@ class FakeStack implements PulumiStackLike {
 }
 
 const memoryStore = (records: LedgerRecord[]): ReleaseStore =>
-  ({ location: "memory", appendLedger: async (r: LedgerRecord[]) => void records.push(...r) }) as unknown as ReleaseStore;
+  ({ location: "memory", assertWritable: async () => undefined, appendLedger: async (r: LedgerRecord[]) => void records.push(...r) }) as unknown as ReleaseStore;
 
 describe("PulumiTarget", () => {
   // Output values only: never called.
@@ -142,6 +149,36 @@ describe("PulumiTarget", () => {
       assert.deepEqual(records.map((r) => [r.region, r.result, r.live]), [["us-east-1", "changed", b], ["eu-west-1", "changed", b]]);
     });
 
+    it("reports Ctrl-C as an interrupt when it cancels the pulumi up in flight, and puts the stack back", async () => {
+      const controller = new AbortController();
+      const up = stack.up.bind(stack);
+      // Ctrl-C reaches the pulumi CLI too: it cancels the update under way and exits non-zero.
+      let cancelled = false;
+      stack.up = async (options) => {
+        if (controller.signal.aborted && !cancelled) {
+          cancelled = true;
+          stack.calls.push("up (cancelled)");
+          throw new Error("update canceled");
+        }
+        return up(options);
+      };
+      const records: LedgerRecord[] = [];
+      const report = await rollout({
+        target: new PulumiTarget(prod, async () => stack),
+        action: "promote",
+        desired: { "222222222222/us-east-1": b, "333333333333/eu-west-1": b },
+        store: memoryStore(records),
+        who: "t",
+        signal: controller.signal,
+        progress: (line) => {
+          if (line.includes("pulumi up")) controller.abort();
+        },
+      });
+      assert.deepEqual([report.ok, report.interrupted], [false, true]);
+      assert.deepEqual(stack.calls.filter((c) => c.startsWith("up")), ["up (cancelled)", "up"]);
+      assert.deepEqual(records.map((r) => [r.region, r.result, r.live]), [["us-east-1", "rolled back", a], ["eu-west-1", "untouched", a]]);
+    });
+
     it("puts the stack back with one more up when the second wave fails smoke", async () => {
       failing = { key: "333333333333/eu-west-1", release: b };
       const records: LedgerRecord[] = [];
@@ -158,5 +195,29 @@ describe("PulumiTarget", () => {
     await new PulumiTarget(prod, async () => stack).preview({ "222222222222/us-east-1": b }, () => undefined);
     assert.ok(stack.calls.includes("preview"));
     assert.deepEqual(stack.config, { "fleet:release": a });
+  });
+
+  it("puts back the config it found after a preview, not the digests the outputs report (a dry run changes no file)", async () => {
+    const stack = new FakeStack(urls);
+    // A `build` stage: the outputs name the digest of the last build, the file says build.
+    stack.config = { "fleet:release": "build" };
+    await new PulumiTarget(prod, async () => stack).preview({ "222222222222/us-east-1": b }, () => undefined);
+    assert.deepEqual(stack.config, { "fleet:release": "build" });
+
+    // Per-region overrides written by hand (or by an interrupted wave) come back entry by entry.
+    stack.config = { "fleet:release": a, 'fleet:releases["333333333333/eu-west-1"]': b };
+    await new PulumiTarget(prod, async () => stack).preview({ "222222222222/us-east-1": b }, () => undefined);
+    assert.deepEqual(stack.config, { "fleet:release": a, 'fleet:releases["333333333333/eu-west-1"]': b });
+  });
+
+  it("on a stack never deployed, refuses the first wave before any up, says how to deploy it once, and records nothing as changed", async () => {
+    const stack = new FakeStack(urls);
+    stack.outputsValue = {};
+    const records: LedgerRecord[] = [];
+    const report = await rollout({ target: new PulumiTarget(prod, async () => stack), action: "deploy", desired: { "222222222222/us-east-1": b, "333333333333/eu-west-1": b }, store: memoryStore(records), who: "t", progress: () => undefined });
+    assert.equal(report.ok, false);
+    assert.equal(stack.calls.includes("up"), false);
+    assert.deepEqual(records.map((r) => [r.region, r.result, r.live]), [["us-east-1", "rolled back", null], ["eu-west-1", "untouched", null]]);
+    assert.match(records[0]!.reason ?? "", /333333333333\/eu-west-1 serves no release yet .* Fix: deploy the whole stack once: pulumi config set fleet:release <digest> -s prod && pulumi up -s prod/);
   });
 });

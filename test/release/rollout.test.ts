@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Digest } from "../../release/artifact";
@@ -189,6 +189,24 @@ describe("release rollout through the local cloud (real HTTP on 127.0.0.1)", fun
   it("refuses to promote when the source regions serve different digests", async () => {
     await rollout(base(devTarget, { desired: { "111111111111/eu-west-1": releases.next! } }));
     await assert.rejects(planPromotion({ source: devTarget, destination: prodTarget, store, allowBreaking: false }), /dev serves different releases/);
+  });
+
+  it("refuses to change anything when the ledger cannot be written (unwritable store)", async () => {
+    // The ledger file replaced by a directory: nothing can be appended to it, whoever runs the test (even root).
+    const ledgerFile = path.join(root, "releases", "ledger.jsonl");
+    await rename(ledgerFile, `${ledgerFile}.saved`);
+    await mkdir(ledgerFile);
+    try {
+      const before = await served(prodTarget);
+      await assert.rejects(
+        rollout(base(prodTarget, { action: "promote", desired: everywhere(prodTarget, releases.next!) })),
+        /the release store .* is not writable \(EISDIR\): fix its permissions or pass --store/,
+      );
+      assert.deepEqual(await served(prodTarget), before);
+    } finally {
+      await rm(ledgerFile, { recursive: true });
+      await rename(`${ledgerFile}.saved`, ledgerFile);
+    }
   });
 
   it("rolls prod back to the release it served before its latest promotion", async () => {

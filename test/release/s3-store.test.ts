@@ -68,6 +68,11 @@ describe("S3ReleaseStore (against s3rver on 127.0.0.1)", () => {
   it("reports a bucket it cannot write to", async () => {
     const store = new S3ReleaseStore("s3://no-such-bucket/x", client);
     await assert.rejects(createRelease({ store, bundleDir: bundle }), /s3:\/\/no-such-bucket\/x/);
+    await assert.rejects(store.assertWritable(), (error: Error) => error instanceof ArtifactError && /s3:\/\/no-such-bucket\/x is not writable/.test(error.message));
+    await new S3ReleaseStore("s3://releases/writable", client).assertWritable();
+    // Listing (fleet releases, fleet status) says which store and what to check too, not a bare SDK error.
+    await assert.rejects(store.list(), (error: Error) => error instanceof ArtifactError && /^cannot list s3:\/\/no-such-bucket\/x \(NoSuchBucket\): check the bucket exists/.test(error.message));
+    await assert.rejects(store.ledger(), (error: Error) => error instanceof ArtifactError && /^cannot list s3:\/\/no-such-bucket\/x \(NoSuchBucket\)/.test(error.message));
   });
 
   it("parses s3:// locations and rejects anything else with the expected form", () => {

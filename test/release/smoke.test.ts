@@ -39,6 +39,12 @@ describe("smokeRegion", () => {
     assert.deepEqual(result.failures, [`/health reports region "us-east-1", expected eu-west-1`, `/health reports release sha256:${"e".repeat(64)}, expected ${release}`]);
   });
 
+  it("shows why a region answers an error when it says so in problem+json", async () => {
+    health = { status: 503, body: { type: "about:blank", title: "Release unavailable", status: 503, detail: "release sha256:… is corrupted" } };
+    const result = await smokeRegion(region(base), { expect: release });
+    assert.deepEqual(result.failures, ["/health answered 503 (release sha256:… is corrupted)"]);
+  });
+
   it("fails an unreachable endpoint, naming it", async () => {
     // A port that was just free: nothing listens there.
     const probe = createServer();
