@@ -46,6 +46,12 @@ export interface EndpointConfig {
    * @default ["*\/*"], as the platform deploys REST APIs
    */
   binaryMediaTypes?: string[];
+  /**
+   * HTTP APIs only: the stage's `fleet:cors` origins. API Gateway then answers preflights itself and sets
+   * `access-control-allow-origin` for allowed origins, as the deployed API does.
+   * @default undefined (no CORS handling: everything reaches the function)
+   */
+  corsOrigins?: string[];
 }
 
 /** A running endpoint, as a client uses it. */
@@ -115,6 +121,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         }),
         integrationTimeoutMs: integrationTimeout,
         log: (line) => log(config.key, `${line}\n`),
+        ...(config.api === "http" && config.corsOrigins ? { cors: { origins: config.corsOrigins } } : {}),
       });
       started.push(entry);
       const port = await listen(entry.server, config.port, config.key);
@@ -151,10 +158,21 @@ function apiId(config: EndpointConfig): string {
   return digits.toString(36).padStart(10, "0").slice(-10);
 }
 
+/** The port an endpoint was given is taken by another process. */
+export class PortInUseError extends Error {
+  override name = "PortInUseError";
+  constructor(
+    readonly key: string,
+    readonly port: number,
+  ) {
+    super(`${key}: port ${port} is in use; pass --port with a free port (or 0 for any)`);
+  }
+}
+
 function listen(server: Server, port: number, key: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) => {
-      reject(new Error(error.code === "EADDRINUSE" ? `${key}: port ${port} is in use; pass --port with a free port (or 0 for any)` : `${key}: ${error.message}`));
+      reject(error.code === "EADDRINUSE" ? new PortInUseError(key, port) : new Error(`${key}: ${error.message}`));
     });
     server.listen(port, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
   });

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { isPreflight, preflightResponse, withCorsHeaders, type CorsConfig } from "./cors";
 import { MalformedResult, type ApiFormat, type GatewayResponse } from "./events/format";
 import type { ApiIdentity, ReceivedRequest } from "./events/request";
 import { gatewayErrors, maxRequestBytes, maxResponseBytes, type GatewayError } from "./limits";
@@ -18,6 +19,8 @@ export interface EndpointServerOptions {
   integrationTimeoutMs: number;
   /** Where the emulator reports what API Gateway/Lambda would log (timeouts, function errors). */
   log: (line: string) => void;
+  /** HTTP APIs only: the CORS configuration API Gateway applies in front of the function. @default none */
+  cors?: CorsConfig;
 }
 
 /** Headers API Gateway computes itself rather than copying from the function's response. */
@@ -58,6 +61,7 @@ async function handle(options: EndpointServerOptions, req: IncomingMessage, res:
     port: req.socket.localPort ?? 0,
     receivedAt,
   };
+  if (options.cors && isPreflight(request.method, request.headers)) return send(res, preflightResponse(options.cors, request.headers), requestId, format);
   const event = format.toEvent(request, path, api, requestId);
   const awsRequestId = randomUUID();
 
@@ -74,7 +78,7 @@ async function handle(options: EndpointServerOptions, req: IncomingMessage, res:
   }
   const response = gatewayResponse(outcome, format, awsRequestId, options.log);
   if ("message" in response) return sendGatewayError(res, response, requestId, format);
-  send(res, response, requestId, format);
+  send(res, options.cors ? withCorsHeaders(options.cors, request.headers, response) : response, requestId, format);
 }
 
 /** What API Gateway makes of the invocation's outcome: the function's response, or its own error. */

@@ -10,6 +10,8 @@ export interface StageView {
   memory?: number;
   env?: Record<string, string>;
   logLevel?: string;
+  /** HTTP APIs: the browser origins API Gateway's CORS allows. */
+  cors?: { origins: readonly string[] };
 }
 
 /** The stage `fleet start` serves when the stack has no stage file yet: two regions of a placeholder account. */
@@ -39,17 +41,20 @@ export function stageEndpoints(stage: StageView, choices: StartChoices): Endpoin
     FLEET_RELEASE: "dev",
     FLEET_LOG_LEVEL: stage.logLevel ?? "info",
   };
+  const api = choices.api ?? stage.api ?? "rest";
   return pairs.map(({ account, region }, index) => ({
     key: `${account}/${region}`,
     account,
     region,
     port: choices.port === 0 ? 0 : choices.port + index,
-    api: choices.api ?? stage.api ?? "rest",
+    api,
     stage: choices.stack,
     bundleFile: choices.bundleFile,
     env,
     ...(stage.timeout !== undefined ? { timeoutMs: stage.timeout * 1000 } : {}),
     ...(stage.memory !== undefined ? { memoryMB: stage.memory } : {}),
+    // Only an HTTP API handles CORS at the gateway; a REST proxy passes OPTIONS to the app, deployed or local.
+    ...(api === "http" && stage.cors ? { corsOrigins: [...stage.cors.origins] } : {}),
   }));
 }
 

@@ -10,6 +10,7 @@ export const docsPage = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>fleet API reference</title>
+<link rel="icon" href="data:,">
 <style>${docsStyle}</style>
 </head>
 <body>

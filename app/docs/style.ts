@@ -9,6 +9,9 @@ section.operation h2{font-size:1.05rem;margin:.4rem 0}
 .method.get{color:#0a6b2b}.method.post{color:#0b4f9c}.method.head{color:#666}.method.put,.method.patch{color:#8a5a00}.method.delete{color:#a11}
 code,pre{font-family:ui-monospace,monospace;font-size:13px}
 pre{background:#f6f6f6;padding:.5rem;overflow:auto;max-height:20rem}
-table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2rem .5rem;text-align:left;vertical-align:top}
+table{border-collapse:collapse;width:100%;margin:.3rem 0}td,th{border:1px solid #ddd;padding:.2rem .5rem;text-align:left;vertical-align:top}
+th{background:#f6f6f6;font-weight:600}
+details{margin:.2rem 0}details>summary{cursor:pointer}details[data-response]>:not(summary){margin-left:1.2rem}
+.note{color:#555;font-size:.9em}details.json-schema summary{color:#555;font-size:.9em}
 .error{color:#a11}
 `;

@@ -108,6 +108,8 @@ export function createHandler(app: Koa, options: HandlerOptions = {}): LambdaHan
         result = await runKoa(request, { event, context, kind: processor.kind, requestId, sourceIp: request.sourceIp }, context);
       } catch (error) {
         if (!(error instanceof InvalidBase64BodyError)) throw error;
+        // Koa never sees this request, so its access log would miss it: log it here.
+        log({ level: "WARN", message: "request body is not valid base64; answering 400", requestId, kind: processor.kind, status: 400, reason: error.message });
         result = problemResult(400, `The request body could not be read: ${error.message}.`, requestId);
       }
       return processor.toResponse(result, { requestId, log });

@@ -1,4 +1,5 @@
 import { problem, problemContentType } from "../errors";
+import { alwaysHeaders, apiContentSecurityPolicy } from "../middleware/security-headers";
 import type { HttpResult } from "./http-exchange";
 
 /** A problem+json result the adapter answers itself, when it cannot (400) or must not (500) hand the request to Koa. */
@@ -10,8 +11,9 @@ export function problemResult(status: number, detail: string, requestId: string)
       "content-type": [problemContentType],
       "content-length": [String(body.length)],
       "x-request-id": [requestId],
-      // As the app's own error responses: never sniffed, never cached.
-      "x-content-type-options": ["nosniff"],
+      // The same security headers as the app's own error responses: never sniffed, framed or cached.
+      ...Object.fromEntries(Object.entries(alwaysHeaders).map(([name, value]) => [name, [value]])),
+      "content-security-policy": [apiContentSecurityPolicy],
       "cache-control": ["no-store"],
     },
     body,

@@ -3,8 +3,8 @@ import type { Context, Middleware } from "koa";
 /** CSP for everything but the docs page: nothing may load, nothing may frame it. */
 export const apiContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
 
-/** Headers every response carries, errors included. */
-const alwaysHeaders: Record<string, string> = {
+/** Headers every response carries, errors included (the Lambda adapter's own 400/500 answers too). */
+export const alwaysHeaders: Readonly<Record<string, string>> = {
   "x-content-type-options": "nosniff",
   "referrer-policy": "no-referrer",
   "strict-transport-security": "max-age=63072000; includeSubDomains",

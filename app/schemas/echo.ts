@@ -11,6 +11,6 @@ export type EchoRequest = z.infer<typeof EchoRequest>;
 export const EchoResponse = z.object({
   message: z.string(),
   tags: z.array(z.string()).check(z.describe("[] when the request had none")),
-  bytes: z.number().check(z.int(), z.describe("UTF-8 byte length of message")),
+  bytes: z.number().check(z.int(), z.gte(0), z.describe("UTF-8 byte length of message")),
 });
 export type EchoResponse = z.infer<typeof EchoResponse>;

@@ -11,7 +11,8 @@ export type FieldError = z.infer<typeof FieldError>;
 export const Problem = z.object({
   type: z.string().check(z.describe("URI naming the kind of problem, or about:blank")),
   title: z.string(),
-  status: z.number().check(z.int()),
+  // Problems are errors: a 4xx or 5xx status, never the safe-integer range a bare int documents.
+  status: z.number().check(z.int(), z.gte(400), z.lte(599)),
   detail: z.string(),
   requestId: z.string().check(z.describe("Quote it when asking about this request; also in x-request-id")),
   errors: z.optional(z.array(FieldError).check(z.describe("Present on validation problems (400)"))),

@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { buildBundle, repoRoot } from "../../build/bundle";
-import { startEmulator, type ApiKind, type RunningEndpoint } from "../../emulator";
+import { PortInUseError, startEmulator, type ApiKind, type EndpointConfig, type RunningEndpoint } from "../../emulator";
+import { reloadOnChange } from "../../emulator/reload-on-change";
 import { defaultStage, stageEndpoints, type StageView } from "../../emulator/stage-endpoints";
 import { isAwsRegion } from "../../stacks/regions";
 import { readStageFile, stageFilePath } from "../../stacks/stage-file";
@@ -9,12 +10,13 @@ import { CliError, defineCommand } from "../command";
 
 export default defineCommand({
   summary: "Serve the app locally the way API Gateway would: one endpoint per region, no Docker, no AWS",
-  usage: `Usage: fleet start [--stack dev] [--regions a,b] [--account id] [--port 3000] [--api rest|http] [--json]
+  usage: `Usage: fleet start [--stack dev] [--regions a,b] [--account id] [--port 3000] [--api rest|http] [--watch] [--json]
 
 Builds dist/lambda/index.js, then serves it on 127.0.0.1 with one endpoint per account x region of the
 stage (Pulumi.<stack>.yaml; without one: us-east-1 and eu-west-1 of account 000000000000). Each request
 becomes a real API Gateway proxy event (REST payload 1.0 or HTTP API 2.0) handled by the bundle's handler in
-that region's own worker thread and environment. Stops on Ctrl-C.
+that region's own worker thread and environment. HTTP APIs apply the stage's fleet:cors as deployed
+(preflights answered by the gateway). Stops on Ctrl-C.
 
 Options:
   --stack <name>     the stage whose regions to serve (default dev)
@@ -23,13 +25,17 @@ Options:
   --port <n>         first port; endpoints take consecutive ports; 0 = any free port each (default 3000)
   --api rest|http    the API kind to emulate (default: the stage's fleet:api, else rest)
   --json             print { stack, endpoints: [{ key, account, region, url, api }] } once listening
+  --watch            rebuild and reload every endpoint when a file under app/ changes (requests in flight
+                     finish on the old code; a failed build keeps the previous one serving)
   --deployed         serve what 'fleet deploy/promote --local' deployed instead of the working tree: every
                      stack, each region on its own release from .fleet/local/<stack>.json, following changes
                      without a restart (--port, --json apply)
   -h, --help
 
 Example:
-  npm start
+  npm start                       # the dev stage is an HTTP API: its URLs have no stage prefix
+  curl http://127.0.0.1:3000/health
+  npx fleet start --api rest      # REST URLs carry the stage, as execute-api URLs do
   curl http://127.0.0.1:3000/dev/health`,
   options: {
     stack: { type: "string", default: "dev" },
@@ -38,6 +44,7 @@ Example:
     port: { type: "string", default: "3000" },
     api: { type: "string" },
     json: { type: "boolean" },
+    watch: { type: "boolean" },
     deployed: { type: "boolean" },
   },
   async run({ values }) {
@@ -63,24 +70,39 @@ Example:
     if (endpoints.length === 0) throw new CliError(`stack ${stack} has no regions to serve. Fix: add regions to fleet:targets in Pulumi.${stack}.yaml`);
 
     const emulator = await startEmulator({ endpoints }).catch((error: Error) => {
+      if (error instanceof PortInUseError) throw new CliError(portInUseMessage(error, endpoints));
       throw new CliError(`could not start the local endpoints: ${error.message}`);
     });
     if (values.json) {
       process.stdout.write(`${JSON.stringify({ stack, endpoints: emulator.endpoints.map(({ key, account, region, url, api }) => ({ key, account, region, url, api })) })}\n`);
     } else {
       process.stdout.write(endpointLines(emulator.endpoints));
+      progress(`API reference: ${emulator.endpoints[0]!.url}docs (OpenAPI: ${emulator.endpoints[0]!.url}openapi.json)`);
       progress(`serving stack ${stack} (${endpoints[0]!.api} API); Ctrl-C stops`);
     }
+    const reloader = values.watch
+      ? reloadOnChange({ dirs: [path.join(repoRoot, "app")], rebuild: () => build(progress), emulator, endpoints, progress })
+      : undefined;
+    if (reloader) progress("watching app/ for changes");
 
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once("SIGINT", () => resolve("SIGINT"));
       process.once("SIGTERM", () => resolve("SIGTERM"));
     });
     progress(`${signal}: stopping`);
+    await reloader?.close();
     await emulator.close();
     return 0;
   },
 });
+
+/** Which port is taken, for which endpoint, and how to choose ports that are free. */
+function portInUseMessage(error: PortInUseError, endpoints: EndpointConfig[]): string {
+  const region = endpoints.find((e) => e.key === error.key)?.region ?? error.key;
+  const first = endpoints.length > 1 ? `the first of ${endpoints.length} consecutive free ports (one per region)` : "a free port";
+  return `port ${error.port} (for ${region}) is in use: another fleet start, or another server, listens there.\n` +
+    `Fix: stop it, or pass --port <${first}>, or --port 0 for any free ports.`;
+}
 
 /** `<region>  <url>` per endpoint; `<account>/<region>` when the endpoints span several accounts. */
 function endpointLines(endpoints: RunningEndpoint[]): string {

@@ -38,9 +38,12 @@ export function formatRequestTime(epochMs: number): string {
   return `${pad(d.getUTCDate())}/${month}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
 }
 
-/** An id shaped like API Gateway's short request ids (`ZhDrKF5dDoEEHfA=`): 11 random bytes, base64. */
+/**
+ * An id shaped like API Gateway's short request ids (`LV7fzho-PHcEJPw=`, `ZhDrKF5dDoEEHfA=`): 11 random bytes in
+ * the URL-safe base64 alphabet (`-` and `_`, never `+` or `/`), then one `=`, as the captured ids are.
+ */
 export function shortRequestId(): string {
-  return randomBytes(11).toString("base64");
+  return `${randomBytes(11).toString("base64url")}=`;
 }
 
 /** An X-Ray trace header value, as API Gateway adds to every request. */

@@ -86,6 +86,38 @@ describe("docs.js", () => {
     assert.match(echo, /Schema Problem/);
   });
 
+  it("shows bodies and parameters as field tables (type, required, limits), not raw JSON Schema", async () => {
+    const { main } = await render(testHandler());
+    const section = (label: string) => [...main.walk()].find((n) => n.getAttribute("data-operation") === label)!;
+    const rows = (node: FakeNode, attribute: string) =>
+      [...node.walk()].filter((n) => n.getAttribute(attribute) !== null).map((row) => row.children.map((cell) => cell.textContent));
+    const echo = section("POST /v1/echo");
+    const body = [...echo.walk()].find((n) => n.getAttribute("class") === "request-body")!;
+    assert.deepEqual(rows(body, "data-field"), [
+      ["message", "string", "yes", "length 1–1000", ""],
+      ["tags", "string[]", "no", "items ≤ 10; each: length 1–32", ""],
+    ]);
+    assert.match(body.textContent, /Any other field is rejected \(400\)/);
+    const problem = [...echo.walk()].find((n) => n.getAttribute("data-response") === "400")!;
+    assert.deepEqual(rows(problem, "data-field").map((row) => row.slice(0, 4)), [
+      ["type", "string", "yes", ""],
+      ["title", "string", "yes", ""],
+      ["status", "integer", "yes", "value 400–599"],
+      ["detail", "string", "yes", ""],
+      ["requestId", "string", "yes", ""],
+      ["errors", "object[]", "no", ""],
+      ["errors[].path", "string", "yes", ""],
+      ["errors[].message", "string", "yes", ""],
+    ]);
+    assert.deepEqual(rows(section("GET /v1/greetings/{name}"), "data-parameter"), [
+      ["name", "path", "yes", "string", "length 1–64", "Who to greet, 1-64 characters"],
+      ["lang", "query", "no", '"en" | "fr" | "de"', 'default "en"', ""],
+    ]);
+    // The success answer is open; errors are one click away.
+    assert.equal([...echo.walk()].find((n) => n.getAttribute("data-response") === "200")?.getAttribute("open"), "");
+    assert.equal(problem.getAttribute("open"), null);
+  });
+
   it("marks the page as failed when openapi.json cannot be loaded", async () => {
     const app = testHandler();
     const script = (await request(app).get("/docs.js")).text;

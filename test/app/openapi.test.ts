@@ -107,6 +107,8 @@ describe("GET /openapi.json", () => {
     assert.equal(schema.properties.tags.maxItems, 10);
     assert.equal(schema.properties.message.maxLength, 1000);
     assert.deepEqual(operation.responses["200"].content["application/json"].schema, jsonSchema(EchoResponse, "output"));
+    // A byte count is never negative (regression: a bare int documented -2^53+1 as its minimum).
+    assert.equal(operation.responses["200"].content["application/json"].schema.properties.bytes.minimum, 0);
     for (const status of ["400", "405", "413", "415", "500"]) {
       assert.ok(operation.responses[status].content["application/problem+json"], status);
     }
@@ -125,6 +127,9 @@ describe("GET /openapi.json", () => {
 
   it("defines Problem from its zod schema and every $ref resolves", () => {
     assert.deepEqual(doc.components.schemas.Problem, jsonSchema(Problem, "output"));
+    // Problems are 4xx/5xx (regression: a bare int documented the whole safe-integer range).
+    const status = (doc.components.schemas.Problem as Json).properties.status;
+    assert.deepEqual({ type: status.type, minimum: status.minimum, maximum: status.maximum }, { type: "integer", minimum: 400, maximum: 599 });
     const refs = JSON.stringify(doc).match(/"\$ref":"[^"]+"/g) ?? [];
     assert.ok(refs.length > 0);
     for (const ref of refs) {

@@ -79,6 +79,11 @@ describe("/docs in a browser, served by the emulator from the real bundle", func
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on("pageerror", (error) => pageErrors.push(error.message));
+    // Failed loads (a /favicon.ico 404) and CSP violations only show as console errors.
+    const consoleErrors: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error") consoleErrors.push(message.text());
+    });
     const response = await page.goto(`${base}docs`);
     assert.equal(response?.status(), 200);
     await page.waitForSelector("#operations[data-state]", { timeout: 15_000 });
@@ -89,6 +94,18 @@ describe("/docs in a browser, served by the emulator from the real bundle", func
     assert.deepEqual(outside, [], `requests outside 127.0.0.1: ${outside.join(", ")}`);
     assert.ok(requested.some((url) => url.endsWith("/dev/openapi.json")), `the page never fetched openapi.json: ${requested.join(", ")}`);
     assert.deepEqual(pageErrors, []);
+    assert.deepEqual(consoleErrors, [], `requested: ${requested.join(", ")}`);
+    assert.ok(!requested.some((url) => url.endsWith("/favicon.ico")), "no request for a favicon the API does not serve");
+
+    // Readable, not raw JSON Schema: the echo body is a visible table of fields with their limits.
+    const echoFields = await page.$$eval('[data-operation="POST /v1/echo"] .request-body tr[data-field]', (rows) =>
+      rows.map((row) => [...row.querySelectorAll("td")].map((cell) => (cell.textContent ?? "").trim())),
+    );
+    assert.deepEqual(echoFields, [
+      ["message", "string", "yes", "length 1–1000", ""],
+      ["tags", "string[]", "no", "items ≤ 10; each: length 1–32", ""],
+    ]);
+    assert.equal(await page.isVisible('[data-operation="POST /v1/echo"] .request-body tr[data-field="message"]'), true);
     await context.close();
   });
 });

@@ -92,7 +92,10 @@ describe("emulator events (what the function receives)", () => {
   });
 
   it("builds an HTTP API payload 2.0 event shaped like a captured one (GET /)", async () => {
-    const { event } = (await send(httpUrl, { headers: [["User-Agent", "curl/7.58.0"]] })).json();
+    const response = await send(httpUrl, { headers: [["User-Agent", "curl/7.58.0"], ["X-Request-Id", "client-chosen"]] });
+    const { event } = response.json();
+    assert.deepEqual(headerValues(response, "apigw-requestid"), [event.requestContext.requestId]);
+    assert.match(event.requestContext.requestId, /^[A-Za-z0-9_-]{15}=$/);
     const options = { records: ["headers"], ignore: ["requestContext.authentication"] };
     assert.deepEqual(shapeOf(event, options), shapeOf(loadAwsEvent(httpCapture), options));
     assert.equal(event.routeKey, "$default");

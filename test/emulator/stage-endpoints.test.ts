@@ -38,6 +38,14 @@ describe("stageEndpoints (which endpoints fleet start serves)", () => {
     assert.throws(() => stageEndpoints(stage, { stack: "qa", bundleFile: "/b", port: 0, regions: ["sa-east-1"] }), /stack qa has 2 accounts.*--account/);
   });
 
+  it("passes the stage's CORS origins to HTTP API endpoints only (a REST proxy leaves OPTIONS to the app)", () => {
+    const withCors = { ...stage, cors: { origins: ["http://localhost:5173"] } };
+    const http = stageEndpoints(withCors, { stack: "qa", bundleFile: "/b", port: 0 });
+    assert.deepEqual(http.map((e) => e.corsOrigins), [["http://localhost:5173"], ["http://localhost:5173"], ["http://localhost:5173"]]);
+    const rest = stageEndpoints(withCors, { stack: "qa", bundleFile: "/b", port: 0, api: "rest" });
+    assert.deepEqual(rest.map((e) => e.corsOrigins), [undefined, undefined, undefined]);
+  });
+
   it("defaults to two regions of a placeholder account and REST when there is no stage file", () => {
     const endpoints = stageEndpoints(defaultStage, { stack: "dev", bundleFile: "/b", port: 3000 });
     assert.deepEqual(endpoints.map((e) => [e.key, e.port, e.api]), [

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
+import { createServer, type Server } from "node:net";
 import path from "node:path";
 import { runCli } from "../helpers/run-cli";
-import { send } from "./http-client";
+import { headerValues, send } from "./http-client";
 
 const bin = path.resolve(__dirname, "../../cli/bin.js");
 
@@ -29,16 +30,104 @@ function startCli(args: string[]): { child: ChildProcess; ready: Promise<StartOu
   return { child, ready, exited, stderr: () => stderr };
 }
 
+/** Spawns `fleet start <args>` without --json and resolves with stdout and stderr once it says it is serving. */
+function startCliText(args: string[]): { child: ChildProcess; ready: Promise<{ stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, [bin, "start", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  const ready = new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
+    child.stderr!.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes("Ctrl-C stops")) resolve({ stdout, stderr });
+    });
+    child.on("exit", (code) => reject(new Error(`fleet start exited with ${code} before serving:\n${stderr}`)));
+  });
+  return { child, ready };
+}
+
+/** A TCP server holding an ephemeral port on 127.0.0.1, so fleet start finds it taken. */
+async function occupyPort(): Promise<{ server: Server; port: number }> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { server, port: (server.address() as { port: number }).port };
+}
+
 describe("fleet start (end to end, on the real bundle)", () => {
-  let running: ReturnType<typeof startCli> | undefined;
-  afterEach(() => {
+  let running: { child: ChildProcess } | undefined;
+  let occupied: Server | undefined;
+  afterEach(async () => {
     if (running && running.child.exitCode === null) running.child.kill("SIGKILL");
     running = undefined;
+    await new Promise((resolve) => (occupied ? occupied.close(resolve) : resolve(undefined)));
+    occupied = undefined;
+  });
+
+  it("has --help examples whose curl URLs are the ones fleet start serves (dev: HTTP API, no stage prefix; --api rest: /dev)", async () => {
+    const help = await runCli(["start", "--help"]);
+    assert.equal(help.code, 0, help.stderr);
+    const examplePaths = [...help.stdout.matchAll(/curl http:\/\/127\.0\.0\.1:3000(\S+)/g)].map((m) => m[1]);
+    const served: string[] = [];
+    for (const args of [[], ["--api", "rest"]]) {
+      const started = startCli(["--port", "0", "--json", "--regions", "us-east-1", ...args]);
+      running = started;
+      const [endpoint] = (await started.ready).endpoints;
+      const url = `${endpoint!.url}health`;
+      assert.equal((await send(url)).status, 200, url);
+      served.push(new URL(url).pathname);
+      started.child.kill("SIGTERM");
+      await started.exited;
+    }
+    assert.deepEqual(examplePaths, served);
+  });
+
+  it("answers whoami with the gateway's request id (REST: x-amzn-RequestId UUID; HTTP API: apigw-requestid), never a client header", async () => {
+    const formats = { rest: [/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "x-amzn-requestid"], http: [/^[A-Za-z0-9_-]{15}=$/, "apigw-requestid"] } as const;
+    for (const [api, [format, header]] of Object.entries(formats)) {
+      const started = startCli(["--port", "0", "--json", "--regions", "eu-west-1", "--api", api]);
+      running = started;
+      const [endpoint] = (await started.ready).endpoints;
+      const response = await send(`${endpoint!.url}v1/whoami`, { headers: [["X-Request-Id", "client-chosen"], ["X-Amzn-RequestId", "client-chosen-too"]] });
+      const whoami = response.json();
+      assert.match(whoami.requestId, format, api);
+      assert.deepEqual(headerValues(response, header), [whoami.requestId], api);
+      assert.deepEqual(headerValues(response, "x-request-id"), [whoami.requestId], api);
+      assert.equal(whoami.path, "/v1/whoami", api);
+      assert.equal(whoami.region, "eu-west-1", api);
+      started.child.kill("SIGTERM");
+      await started.exited;
+    }
+  });
+
+  it("names the taken port, the region and the --port fix when a port is in use", async () => {
+    const { server, port } = await occupyPort();
+    occupied = server;
+    // Two regions take two consecutive ports: the message must say so.
+    const result = await runCli(["start", "--port", String(port), "--regions", "us-east-1,eu-west-1"]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, new RegExp(`port ${port} \\(for us-east-1\\) is in use`));
+    assert.match(result.stderr, /--port <the first of 2 consecutive free ports \(one per region\)>, or --port 0/);
+  });
+
+  it("prints one '<region>  <url>' line per endpoint on stdout and the API reference URL on stderr", async () => {
+    const started = startCliText(["--port", "0", "--regions", "us-east-1,eu-west-1"]);
+    running = started;
+    const { stdout, stderr } = await started.ready;
+    const lines = stdout.trim().split("\n");
+    assert.equal(lines.length, 2);
+    const urls = lines.map((line) => /^(us-east-1|eu-west-1) {2}(http:\/\/127\.0\.0\.1:\d+\/)$/.exec(line)?.[2]);
+    assert.ok(urls.every((url) => url !== undefined), stdout);
+    const docs = /API reference: (\S+)/.exec(stderr)?.[1];
+    assert.equal(docs, `${urls[0]}docs`);
+    const page = await send(docs!);
+    assert.equal(page.status, 200);
+    assert.match(headerValues(page, "content-type")[0] ?? "", /^text\/html/);
   });
 
   it("prints the endpoints as JSON, answers /health from each region with its own region, stops on SIGTERM", async () => {
-    running = startCli(["--port", "0", "--json", "--regions", "us-east-1,eu-west-1,ap-southeast-2"]);
-    const output = await running.ready;
+    const started = startCli(["--port", "0", "--json", "--regions", "us-east-1,eu-west-1,ap-southeast-2"]);
+    running = started;
+    const output = await started.ready;
     assert.equal(output.stack, "dev");
     assert.deepEqual(output.endpoints.map((e) => e.region), ["us-east-1", "eu-west-1", "ap-southeast-2"]);
     for (const endpoint of output.endpoints) {
@@ -50,18 +139,19 @@ describe("fleet start (end to end, on the real bundle)", () => {
       assert.equal(health.region, endpoint.region);
       assert.equal(health.stage, "dev");
     }
-    running.child.kill("SIGTERM");
-    assert.equal(await running.exited, 0, running.stderr());
+    started.child.kill("SIGTERM");
+    assert.equal(await started.exited, 0, started.stderr());
   });
 
   it("serves HTTP API endpoints at the root with --api http", async () => {
-    running = startCli(["--port", "0", "--json", "--api", "http", "--regions", "eu-west-1"]);
-    const [endpoint] = (await running.ready).endpoints;
+    const started = startCli(["--port", "0", "--json", "--api", "http", "--regions", "eu-west-1"]);
+    running = started;
+    const [endpoint] = (await started.ready).endpoints;
     assert.equal(endpoint!.api, "http");
     assert.match(endpoint!.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
     assert.equal((await send(`${endpoint!.url}health`)).json().region, "eu-west-1");
-    running.child.kill("SIGINT");
-    assert.equal(await running.exited, 0, running.stderr());
+    started.child.kill("SIGINT");
+    assert.equal(await started.exited, 0, started.stderr());
   });
 
   it("rejects bad flags with exit 2 and a message naming the flag", async () => {

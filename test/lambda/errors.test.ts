@@ -14,6 +14,9 @@ function assertInternalProblem(response: LambdaResult, requestId: string): Recor
   const headers = "headers" in response && response.headers ? response.headers : {};
   const multi = "multiValueHeaders" in response && response.multiValueHeaders ? response.multiValueHeaders : {};
   assert.equal(headers["content-type"] ?? multi["content-type"]?.[0], "application/problem+json");
+  // Security headers on every response, the adapter's own included.
+  assert.equal(headers["content-security-policy"] ?? multi["content-security-policy"]?.[0], "default-src 'none'; frame-ancestors 'none'");
+  assert.equal(headers["x-frame-options"] ?? multi["x-frame-options"]?.[0], "DENY");
   const problem = JSON.parse(response.body);
   assert.deepEqual(
     { type: problem.type, title: problem.title, status: problem.status, requestId: problem.requestId },

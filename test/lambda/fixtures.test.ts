@@ -213,8 +213,13 @@ describe("Lambda handler with the real AWS event fixtures", () => {
 
   it("apiGatewayProxyEventAnotherPath.json (isBase64Encoded with a non-base64 body) answers 400 problem+json without calling Koa", async () => {
     const { app, seen } = createEchoApp();
-    const handler = createHandler(app);
+    const logs: LogEntry[] = [];
+    const handler = createHandler(app, { log: (entry) => logs.push(entry) });
     const response = await handler(loadAwsEvent("powertools-lambda-python/tests/events/apiGatewayProxyEventAnotherPath.json"), lambdaContext());
+    // Koa's access log never sees this request: the adapter logs it (regression: it went unlogged).
+    assert.deepEqual(logs.map(({ level, requestId, kind, status }) => ({ level, requestId, kind, status })), [
+      { level: "WARN", requestId: "id=", kind: "http-v1", status: 400 },
+    ]);
 
     assert.ok("body" in response && typeof response.body === "string");
     const problem = JSON.parse(response.body);
@@ -224,7 +229,13 @@ describe("Lambda handler with the real AWS event fixtures", () => {
         "content-type": "application/problem+json",
         "content-length": String(Buffer.byteLength(response.body)),
         "x-request-id": "id=",
+        // The app's security headers, on the adapter's own answer too (regression: only nosniff was sent).
         "x-content-type-options": "nosniff",
+        "referrer-policy": "no-referrer",
+        "strict-transport-security": "max-age=63072000; includeSubDomains",
+        "x-frame-options": "DENY",
+        "cross-origin-resource-policy": "same-origin",
+        "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
         "cache-control": "no-store",
       },
       multiValueHeaders: {},

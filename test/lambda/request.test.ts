@@ -183,7 +183,7 @@ describe("Lambda handler: requests", () => {
       it(`${kind}: answers 400 problem+json for a body flagged base64 that is not (${invalid.length} cases), never calling Koa`, async () => {
         for (const [what, body] of invalid) {
           const { app, seen } = createEchoApp();
-          const response = await createHandler(app)(withBody(build(), body, true), lambdaContext("req-400"));
+          const response = await createHandler(app, { log: () => undefined })(withBody(build(), body, true), lambdaContext("req-400"));
           assert.ok("body" in response && typeof response.body === "string" && "statusCode" in response);
           assert.equal(response.statusCode, 400, what);
           const problem = JSON.parse(response.body);
