@@ -294,7 +294,21 @@ function crossFieldIssues(config: StageConfig): StageConfigIssue[] {
 export function parseStageConfig(stack: string, raw: Record<string, unknown>): StageConfig {
   const parsed = StageConfig.safeParse(raw);
   if (!parsed.success) throw new StageConfigError(stack, toIssues(parsed.error));
-  const issues = crossFieldIssues(parsed.data);
+  const issues = [...crossFieldIssues(parsed.data), ...stackNameIssues(stack, parsed.data)];
   if (issues.length > 0) throw new StageConfigError(stack, issues);
   return parsed.data;
+}
+
+/**
+ * A REST API stage is named after the stack, and API Gateway accepts fewer characters than Pulumi does in stack
+ * names (no `.`): caught here rather than by a failed stage after the rest of the region was created.
+ */
+function stackNameIssues(stack: string, config: StageConfig): StageConfigIssue[] {
+  if (config.api !== "rest" || /^[A-Za-z0-9_-]{1,128}$/.test(stack)) return [];
+  return [
+    {
+      key: "fleet:api",
+      message: `rest names its API stage after the stack, and "${stack}" is not a valid stage name (letters, digits, - and _ only). Fix: rename the stack, or set fleet:api: http`,
+    },
+  ];
 }

@@ -19,7 +19,7 @@ async function fleet() {
   const releases = await resolveReleases(stage, config, regions.map((region) => region.key));
   const providers = new Providers(stage);
   const providerOf = (account: string, roleArn: string, region: string) => providers.get(account, roleArn, region, releases.of(targetKey(account, region)).digest);
-  const dnsProvider = config.domain ? zoneProvider(providerOf, config) : undefined;
+  const dnsProvider = config.domain ? zoneProvider(providers, config) : undefined;
 
   const endpoints: Record<string, pulumi.Output<string>> = {};
   const functionNames: Record<string, pulumi.Output<string>> = {};
@@ -86,12 +86,11 @@ async function resolveReleases(stage: string, config: StageConfig, keys: string[
 }
 
 /** Route53 records live in the hosted zone's account: `domain.account`, else the first target's. */
-function zoneProvider(providerOf: (account: string, roleArn: string, region: string) => pulumi.ProviderResource, config: StageConfig): pulumi.ProviderResource {
+function zoneProvider(providers: Providers, config: StageConfig): pulumi.ProviderResource {
   const account = config.domain?.account ?? config.targets[0]?.account;
   const target = config.targets.find((candidate) => candidate.account === account);
-  const region = target?.regions[0];
-  if (!target || !region) throw new pulumi.RunError(`fleet:domain.account ${account} has no target`);
-  return providerOf(target.account, target.roleArn, region);
+  if (!target) throw new pulumi.RunError(`fleet:domain.account ${account} has no target`);
+  return providers.dns(target.account, target.roleArn);
 }
 
 export = fleet;

@@ -20,3 +20,9 @@ export function targetName(stage: string, account: string, region: string): stri
 export function rolePrefix(stage: string, region: string): string {
   return `fleet-${stage}-${region}-`.slice(0, 38);
 }
+
+/**
+ * IAM path of every role the program creates. The deploy role's policy (README "Bootstrap") may create and change
+ * roles under this path only, so it can never edit itself (the deploy role lives at `/`).
+ */
+export const rolePath = "/fleet/";

@@ -3,8 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { targetName } from "./naming";
 
 /**
- * The only place AWS providers are made: one per (account, region), each assuming the account's deploy role and
- * refusing to act in any other account. Components receive a provider and never create one; default providers
+ * The only place AWS providers are made: one per (account, region), plus one for Route53 in the hosted zone's
+ * account, each assuming the account's deploy role and refusing to act in any other account. Components receive a provider and never create one; default providers
  * are disabled in Pulumi.yaml, so nothing can fall back to ambient credentials.
  */
 export class Providers {
@@ -25,6 +25,29 @@ export class Providers {
         assumeRoles: [{ roleArn, sessionName: `fleet-${this.stage}` }],
         allowedAccountIds: [account],
         defaultTags: { tags: { app: "fleet", stage: this.stage, release } },
+      });
+      this.cache.set(key, provider);
+    }
+    return provider;
+  }
+
+  /**
+   * The provider for Route53 (a global service) in `account`, one per account and independent of its regions.
+   * Records must not ride on a region's provider: adding, removing or reordering regions would move them to
+   * another provider, Pulumi replaces every resource whose explicit provider changes, and a replacement latency
+   * record is created before the old one is deleted, so Route53 refuses it as a duplicate.
+   */
+  dns(account: string, roleArn: string): aws.Provider {
+    const key = `${account}/dns`;
+    let provider = this.cache.get(key);
+    if (!provider) {
+      provider = new aws.Provider(`${this.stage}-${account}-dns`, {
+        // Route53's API endpoint is in us-east-1 whichever regions the stage serves.
+        region: "us-east-1",
+        assumeRoles: [{ roleArn, sessionName: `fleet-${this.stage}` }],
+        allowedAccountIds: [account],
+        // No release tag: the records and health checks serve every region, whichever release each one runs.
+        defaultTags: { tags: { app: "fleet", stage: this.stage } },
       });
       this.cache.set(key, provider);
     }

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { rolePrefix } from "../naming";
+import { rolePath, rolePrefix } from "../naming";
 
 /** Inputs of one regional copy of the app's function. */
 export interface FleetFunctionArgs {
@@ -24,6 +24,8 @@ export interface FleetFunctionArgs {
   logRetentionDays: number;
   /** X-Ray active tracing (and the two X-Ray actions in the role). */
   tracing: boolean;
+  /** The app's log level (FLEET_LOG_LEVEL); Lambda's JSON log filter is set to the same level. */
+  logLevel: "debug" | "info" | "warn" | "error";
   /** The whole Lambda environment; a secret Output when the stage has secrets. */
   environment: pulumi.Input<Record<string, string>>;
 }
@@ -43,8 +45,9 @@ export class FleetFunction extends pulumi.ComponentResource {
   constructor(name: string, args: FleetFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fleet:aws:Function", name, {}, opts);
     this.logGroup = createLogGroup(this, name, args);
-    this.role = createRole(this, name, args, this.logGroup);
-    this.function = createFunction(this, name, args, this.role, this.logGroup);
+    const { role, policy } = createRole(this, name, args, this.logGroup);
+    this.role = role;
+    this.function = createFunction(this, name, args, role, this.logGroup, policy);
     this.alias = new aws.lambda.Alias(`${name}-live`, { name: "live", functionName: this.function.name, functionVersion: this.function.version }, { parent: this });
     if (args.provisionedConcurrency !== undefined) {
       new aws.lambda.ProvisionedConcurrencyConfig(
@@ -65,11 +68,12 @@ function createLogGroup(parent: pulumi.Resource, name: string, args: FleetFuncti
  * Least privilege: write to its own log group, and X-Ray only when tracing is on. Not the managed
  * AWSLambdaBasicExecutionRole, which allows every log group of the account (`arn:aws:logs:*:*:*`).
  */
-function createRole(parent: pulumi.Resource, name: string, args: FleetFunctionArgs, logGroup: aws.cloudwatch.LogGroup): aws.iam.Role {
+function createRole(parent: pulumi.Resource, name: string, args: FleetFunctionArgs, logGroup: aws.cloudwatch.LogGroup): { role: aws.iam.Role; policy: aws.iam.RolePolicy } {
   const role = new aws.iam.Role(
     `${name}-role`,
     {
       namePrefix: rolePrefix(args.stage, args.region),
+      path: rolePath,
       assumeRolePolicy: JSON.stringify({
         Version: "2012-10-17",
         Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
@@ -77,12 +81,12 @@ function createRole(parent: pulumi.Resource, name: string, args: FleetFunctionAr
     },
     { parent },
   );
-  new aws.iam.RolePolicy(
+  const policy = new aws.iam.RolePolicy(
     `${name}-policy`,
     { role: role.id, policy: logGroup.arn.apply((arn) => JSON.stringify(functionPolicy(arn, args.tracing))) },
     { parent },
   );
-  return role;
+  return { role, policy };
 }
 
 /** The function role's only permissions. Exported for the README and the tests. */
@@ -95,7 +99,14 @@ export function functionPolicy(logGroupArn: string, tracing: boolean) {
   return { Version: "2012-10-17", Statement: statements };
 }
 
-function createFunction(parent: pulumi.Resource, name: string, args: FleetFunctionArgs, role: aws.iam.Role, logGroup: aws.cloudwatch.LogGroup): aws.lambda.Function {
+function createFunction(
+  parent: pulumi.Resource,
+  name: string,
+  args: FleetFunctionArgs,
+  role: aws.iam.Role,
+  logGroup: aws.cloudwatch.LogGroup,
+  policy: aws.iam.RolePolicy,
+): aws.lambda.Function {
   return new aws.lambda.Function(
     `${name}-fn`,
     {
@@ -110,9 +121,12 @@ function createFunction(parent: pulumi.Resource, name: string, args: FleetFuncti
       reservedConcurrentExecutions: args.reservedConcurrency,
       publish: true,
       environment: { variables: args.environment },
-      loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+      // JSON format turns on Lambda's log-level filter (AWS_LAMBDA_LOG_LEVEL, INFO unless set), which both drops
+      // lines below it and overrides Powertools' own level: keep it equal to FLEET_LOG_LEVEL.
+      loggingConfig: { logFormat: "JSON", logGroup: logGroup.name, applicationLogLevel: args.logLevel.toUpperCase() },
       tracingConfig: { mode: args.tracing ? "Active" : "PassThrough" },
     },
-    { parent, dependsOn: [logGroup] },
+    // The policy too: the role alone grants nothing, and the first cold starts must already write logs and traces.
+    { parent, dependsOn: [logGroup, policy] },
   );
 }

@@ -53,6 +53,7 @@ export class RegionalApi extends pulumi.ComponentResource {
         provisionedConcurrency: config.provisionedConcurrency,
         logRetentionDays: config.logRetentionDays,
         tracing: config.tracing,
+        logLevel: config.logLevel,
         environment: args.environment,
       },
       { parent: this },

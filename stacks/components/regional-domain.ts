@@ -38,11 +38,12 @@ export class RegionalDomain extends pulumi.ComponentResource {
       if (!first) throw new Error(`ACM returned no DNS validation record for ${args.domainName}`);
       return first;
     });
-    // Every region of one account asks for the same validation CNAME: overwrite instead of conflicting.
+    // Every region of one account asks for the same validation CNAME: overwrite instead of conflicting, and keep it
+    // when this region goes away, since the other regions' certificates renew against that same record.
     const validationRecord = new aws.route53.Record(
       `${name}-cert-validation`,
       { zoneId: args.hostedZoneId, name: option.resourceRecordName, type: option.resourceRecordType, records: [option.resourceRecordValue], ttl: 300, allowOverwrite: true },
-      dns,
+      { ...dns, retainOnDelete: true },
     );
     const validation = new aws.acm.CertificateValidation(`${name}-cert-validated`, { certificateArn: certificate.arn, validationRecordFqdns: [validationRecord.fqdn] }, { parent: this });
     const domain = new aws.apigatewayv2.DomainName(

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
+import { rolePath } from "../naming";
 import { accessLogFormat, type RegionalEndpoint } from "./api-types";
 
 /** Inputs of a REST API in front of the function. */
@@ -99,6 +100,7 @@ function createStage(parent: pulumi.Resource, name: string, args: RestApiArgs, a
     `${name}-apigw-logs-role`,
     {
       namePrefix: `fleet-${args.stage}-apigw-${args.region}-`.slice(0, 38),
+      path: rolePath,
       assumeRolePolicy: JSON.stringify({
         Version: "2012-10-17",
         Statement: [{ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" }],

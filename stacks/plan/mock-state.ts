@@ -21,7 +21,7 @@ export function mockState(type: string, name: string, inputs: Record<string, any
       break;
     }
     case "aws:iam/role:Role":
-      state.arn = `arn:aws:iam::${account}:role/${physical}`;
+      state.arn = `arn:aws:iam::${account}:role${typeof inputs.path === "string" ? inputs.path : "/"}${physical}`;
       break;
     case "aws:cloudwatch/logGroup:LogGroup":
       state.arn = `arn:aws:logs:${region}:${account}:log-group:${physical}`;

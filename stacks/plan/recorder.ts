@@ -23,6 +23,8 @@ interface RegisterRequest {
   getProvider(): string;
   getCustom(): boolean;
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+  getDependenciesList(): string[];
+  getRetainondelete(): boolean | undefined;
 }
 type RegisterCallback = (error: unknown, response?: { getUrn(): string; getId(): string }) => void;
 interface MonitorWithRegister {
@@ -79,6 +81,8 @@ export async function installRecorder(project: string, stack: string): Promise<{
           ...location,
           inputs: mask(type.startsWith("pulumi:providers:") ? parseProviderInputs(serialized) : serialized, "", secretInputs) as Record<string, unknown>,
           secretInputs,
+          dependencies: request.getDependenciesList(),
+          retainOnDelete: request.getRetainondelete() ?? false,
         });
       }
       callback(error, response);

@@ -20,6 +20,10 @@ export interface PlannedResource {
   inputs: Record<string, unknown>;
   /** Dotted paths of the inputs that are secret (masked in `inputs`). */
   secretInputs: string[];
+  /** URNs it waits for: explicit `dependsOn` and the resources its inputs come from. */
+  dependencies: string[];
+  /** Left in the cloud when Pulumi deletes it (`retainOnDelete`). */
+  retainOnDelete: boolean;
 }
 
 /** What one mocked run of the program produced. */

@@ -149,6 +149,18 @@ describe("stage config schema (stacks/config.ts)", () => {
     assertRejects({ ...validStage(), release: "v1.2.3" }, "fleet:release", /build or sha256/);
   });
 
+  it("rejects a REST API for a stack whose name API Gateway refuses as a stage name", () => {
+    const rest = { ...validStage(), api: "rest" };
+    assert.throws(() => parseStageConfig("prod.eu", rest), (error: unknown) => {
+      assert.ok(error instanceof StageConfigError);
+      assert.deepEqual(error.issues.map((issue) => issue.key), ["fleet:api"]);
+      assert.match(error.issues[0]!.message, /"prod\.eu" is not a valid stage name.*Fix: /);
+      return true;
+    });
+    assert.equal(parseStageConfig("prod.eu", validStage()).api, "http", "an HTTP API's stage is $default, whatever the stack");
+    assert.equal(parseStageConfig("prod_eu-1", rest).api, "rest");
+  });
+
   it("rejects CORS on a REST API, where the app answers preflights", () => {
     assertRejects({ ...validStage(), api: "rest", timeout: 10, cors: { origins: ["https://app.example.com"] } }, "fleet:cors", /api: http only/);
   });

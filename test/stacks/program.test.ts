@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import { PlanError, planStack, type Plan, type PlannedResource } from "../../stacks/plan/engine";
-import { readStageFile } from "../../stacks/stage-file";
+import { readStageFile, readStageFileValues } from "../../stacks/stage-file";
 import { writeFixtureRelease } from "./fixture-release";
 
 /**
@@ -20,6 +20,11 @@ function one(plan: Plan, type: string, where: { account: string; region: string 
   const found = ofType(plan, type, where);
   assert.equal(found.length, 1, `expected one ${type} in ${where.account}/${where.region}, found ${found.length}`);
   return found[0]!;
+}
+
+/** The providers of the targets' regions (the per-account Route53 provider is named `<stage>-<account>-dns`). */
+function regionProviders(plan: Plan): PlannedResource[] {
+  return ofType(plan, "pulumi:providers:aws").filter((provider) => !provider.name.endsWith("-dns"));
 }
 
 function targetsOf(stack: string) {
@@ -48,6 +53,7 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
   let dev: Plan;
   let prod: Plan;
   let variant: Plan;
+  let prodReordered: Plan;
   let badRules: PlanError;
   let badSchema: PlanError;
   const devTargets = targetsOf("dev");
@@ -66,10 +72,14 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
   before(async () => {
     fixture = await writeFixtureRelease();
     const releaseMode = { kind: "fixture", zipPath: fixture.zipPath } as const;
-    [dev, prod, variant, badRules, badSchema] = await Promise.all([
+    // prod with the zone account's regions in the other order (as after adding a region in front).
+    const prodValues = readStageFileValues("prod").values as { targets: { regions: string[] }[] };
+    const reordered = { ...prodValues, targets: prodValues.targets.map((target, index) => (index === 0 ? { ...target, regions: [...target.regions].reverse() } : target)) };
+    [dev, prod, variant, prodReordered, badRules, badSchema] = await Promise.all([
       planStack({ stack: "dev", releaseMode }),
       planStack({ stack: "prod", releaseMode }),
       planStack({ stack: "variant", releaseMode, config: { values: variantValues, secretKeys: ["fleet:secrets"] } }),
+      planStack({ stack: "prod", releaseMode, config: { values: reordered } }),
       rejection(
         planStack({
           stack: "bad",
@@ -115,10 +125,11 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
 
   it("makes one provider per account × region with its region, deploy role and allowed account", () => {
     for (const [plan, targets, stage] of [[dev, devTargets, "dev"], [prod, prodTargets, "prod"]] as const) {
-      const providers = ofType(plan, "pulumi:providers:aws");
+      const providers = regionProviders(plan);
       assert.equal(providers.length, targets.length);
       for (const target of targets) {
-        const provider = one(plan, "pulumi:providers:aws", target);
+        const provider = providers.find((candidate) => candidate.account === target.account && candidate.region === target.region);
+        assert.ok(provider, `provider of ${target.account}/${target.region}`);
         assert.equal(provider.inputs.region, target.region);
         assert.deepEqual(provider.inputs.allowedAccountIds, [target.account]);
         assert.deepEqual(provider.inputs.assumeRoles, [{ roleArn: target.roleArn, sessionName: `fleet-${stage}` }]);
@@ -175,12 +186,14 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
       assert.deepEqual(fn.inputs.environment, {
         variables: { GREETING: "hello from dev", FLEET_STAGE: "dev", FLEET_RELEASE: fixture.digest, FLEET_LOG_LEVEL: "debug" },
       });
-      assert.deepEqual(fn.inputs.loggingConfig, { logFormat: "JSON", logGroup: "/fleet/dev/function" });
+      // Lambda's JSON log filter must match FLEET_LOG_LEVEL, or it drops dev's debug lines and Powertools follows it.
+      assert.deepEqual(fn.inputs.loggingConfig, { logFormat: "JSON", logGroup: "/fleet/dev/function", applicationLogLevel: "DEBUG" });
     }
     const prodFn = one(prod, "aws:lambda/function:Function", prodTargets[0]!);
     assert.equal(prodFn.inputs.memorySize, 1024);
     assert.equal(prodFn.inputs.reservedConcurrentExecutions, 100);
     assert.deepEqual(prodFn.inputs.tracingConfig, { mode: "Active" });
+    assert.equal((prodFn.inputs.loggingConfig as { applicationLogLevel: string }).applicationLogLevel, "INFO");
     assert.equal((prodFn.inputs.environment as { variables: Record<string, string> }).variables.FLEET_RELEASE, readStageFile("prod").release);
     for (const target of prodTargets) {
       const provisioned = one(prod, "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig", target);
@@ -201,6 +214,8 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
         assert.ok(role);
         assert.equal(role.inputs.managedPolicyArns, undefined, "no managed policy on the function role");
         assert.match(String(role.inputs.namePrefix), new RegExp(`^fleet-${plan.stack}-${target.region}-`));
+        // The README's deploy policy may only touch roles under /fleet/, so the deploy role cannot edit itself.
+        assert.equal(role.inputs.path, "/fleet/");
         assert.deepEqual(JSON.parse(String(role.inputs.assumeRolePolicy)).Statement, [
           { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
         ]);
@@ -211,6 +226,11 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
         const expected: unknown[] = [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${logGroupArn}:*`] }];
         if (tracing) expected.push({ Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: ["*"] });
         assert.deepEqual(JSON.parse(String(policies[0]!.inputs.policy)), { Version: "2012-10-17", Statement: expected });
+        // Regression: the function waited for its role but not the role's policy, so first cold starts could not log.
+        const fn = one(plan, "aws:lambda/function:Function", target);
+        const logGroup = ofType(plan, "aws:cloudwatch/logGroup:LogGroup", target).find((group) => group.inputs.name === `/fleet/${plan.stack}/function`);
+        assert.ok(fn.dependencies.includes(policies[0]!.urn), "the function is created after its role's policy");
+        assert.ok(logGroup && fn.dependencies.includes(logGroup.urn), "the function is created after its log group");
       }
     }
   });
@@ -255,6 +275,8 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
       assert.match(String((one(prod, "aws:apigateway/deployment:Deployment", target).inputs.triggers as { redeployment: string }).redeployment), /^[0-9a-f]{64}$/);
       const stage = one(prod, "aws:apigateway/stage:Stage", target);
       assert.equal(stage.inputs.stageName, "prod");
+      const logsRole = ofType(prod, "aws:iam/role:Role", target).find((candidate) => candidate.name.endsWith("-apigw-logs-role"));
+      assert.equal(logsRole?.inputs.path, "/fleet/", "the account's CloudWatch role lives under the deploy policy's /fleet/ path");
       assert.equal(stage.inputs.xrayTracingEnabled, true);
       assert.equal((stage.inputs.accessLogSettings as { destinationArn: string }).destinationArn, `arn:aws:logs:${target.region}:${target.account}:log-group:/fleet/prod/api-access`);
       const settings = one(prod, "aws:apigateway/methodSettings:MethodSettings", target).inputs.settings as Record<string, unknown>;
@@ -302,7 +324,30 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
       assert.equal(record.inputs.healthCheckId, check.id, "the record answers only while its region's check is healthy");
     }
     assert.equal(ofType(prod, "aws:route53/healthCheck:HealthCheck").length, prodTargets.length);
+    // The regions of one account share one validation CNAME: removing a region must not delete the others' record.
+    const validations = prod.resources.filter((r) => r.type === "aws:route53/record:Record" && r.inputs.type === "CNAME");
+    assert.equal(validations.length, prodTargets.length);
+    for (const record of validations) {
+      assert.equal(record.inputs.allowOverwrite, true);
+      assert.equal(record.retainOnDelete, true, `${record.name} is kept when its region is removed`);
+    }
     assert.equal(ofType(dev, "aws:route53/record:Record").length, 0);
+  });
+
+  it("puts Route53 records and health checks on one provider of the zone's account that no region change moves", () => {
+    const dnsProviders = ofType(prod, "pulumi:providers:aws").filter((provider) => provider.name.endsWith("-dns"));
+    assert.equal(dnsProviders.length, 1);
+    const dns = dnsProviders[0]!;
+    assert.equal(dns.name, "prod-222222222222-dns");
+    assert.deepEqual(dns.inputs.allowedAccountIds, ["222222222222"]);
+    assert.deepEqual(dns.inputs.assumeRoles, [{ roleArn: "arn:aws:iam::222222222222:role/fleet-deploy", sessionName: "fleet-prod" }]);
+    const route53 = (plan: Plan) => plan.resources.filter((r) => r.type.startsWith("aws:route53/"));
+    assert.equal(route53(prod).length, prodTargets.length * 3, "per region: validation record, health check, latency record");
+    // Regression: the records rode on the zone account's first region's provider; reordering or removing regions
+    // moved them to another provider, which replaces them, and a replacement latency record collides with itself.
+    for (const plan of [prod, prodReordered]) {
+      for (const resource of route53(plan)) assert.equal(resource.provider, dns.urn, `${resource.name} on the DNS provider`);
+    }
   });
 
   it("runs a region listed in fleet:releases on that release and the others on fleet:release", () => {
@@ -311,7 +356,7 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
     assert.equal(variant.outputs.release, fixture.digest);
     for (const [region, digest] of [["ap-southeast-2", fixture.digest], ["ap-northeast-1", WAVE_RELEASE]] as const) {
       const where = { account: "444444444444", region };
-      const provider = one(variant, "pulumi:providers:aws", where);
+      const provider = regionProviders(variant).find((candidate) => candidate.account === where.account && candidate.region === where.region)!;
       assert.equal((provider.inputs.defaultTags as { tags: Record<string, string> }).tags.release, digest);
       const fn = one(variant, "aws:lambda/function:Function", where);
       assert.match(String((fn.inputs.code as { archive: string }).archive), new RegExp(`${digest.slice(7)}\\.zip$`));
