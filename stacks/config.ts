@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { functionLogicalName, maxFunctionLogicalNameLength } from "./naming";
 import { isAwsRegion } from "./regions";
 
 /**
@@ -304,11 +305,33 @@ export function parseStageConfig(stack: string, raw: Record<string, unknown>): S
  * names (no `.`): caught here rather than by a failed stage after the rest of the region was created.
  */
 function stackNameIssues(stack: string, config: StageConfig): StageConfigIssue[] {
-  if (config.api !== "rest" || /^[A-Za-z0-9_-]{1,128}$/.test(stack)) return [];
-  return [
-    {
+  const issues: StageConfigIssue[] = [];
+  if (config.api === "rest" && !/^[A-Za-z0-9_-]{1,128}$/.test(stack)) {
+    issues.push({
       key: "fleet:api",
       message: `rest names its API stage after the stack, and "${stack}" is not a valid stage name (letters, digits, - and _ only). Fix: rename the stack, or set fleet:api: http`,
-    },
-  ];
+    });
+  }
+  issues.push(...functionNameIssues(stack, config));
+  return issues;
+}
+
+/**
+ * Function names carry stage, account and region (so every target's function is findable in the console), and
+ * Lambda caps them at 64 characters: a long stack name with a long region would only fail at `pulumi up`.
+ */
+function functionNameIssues(stack: string, config: StageConfig): StageConfigIssue[] {
+  const issues: StageConfigIssue[] = [];
+  config.targets.forEach((target, t) => {
+    target.regions.forEach((region, r) => {
+      const length = functionLogicalName(stack, target.account, region).length;
+      if (length <= maxFunctionLogicalNameLength) return;
+      const longest = maxFunctionLogicalNameLength - (length - stack.length);
+      issues.push({
+        key: keyPath(["targets", t, "regions", r]),
+        message: `with stack "${stack}", the function name in ${region} would be ${length + 8} characters, over Lambda's 64. Fix: use a stack name of at most ${longest} characters`,
+      });
+    });
+  });
+  return issues;
 }

@@ -13,6 +13,14 @@ export function targetName(stage: string, account: string, region: string): stri
   return `${stage}-${account}-${region}`;
 }
 
+/** Logical name of a target's function: its physical name is this, `-` and 7 random characters (Pulumi auto-naming). */
+export function functionLogicalName(stage: string, account: string, region: string): string {
+  return `${targetName(stage, account, region)}-function-fn`;
+}
+
+/** Lambda refuses function names over 64 characters; auto-naming adds `-` and 7 random characters. */
+export const maxFunctionLogicalNameLength = 64 - 8;
+
 /**
  * Explicit IAM role name prefix (IAM is global per account): `fleet-<stage>-<region>-` and a random suffix Pulumi
  * appends (`namePrefix`), at most 38 characters as IAM requires of prefixes.

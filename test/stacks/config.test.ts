@@ -161,6 +161,18 @@ describe("stage config schema (stacks/config.ts)", () => {
     assert.equal(parseStageConfig("prod_eu-1", rest).api, "rest");
   });
 
+  it("rejects a stack name that would make a function name longer than Lambda's 64 characters", () => {
+    const stage = { ...validStage(), targets: [{ account: "111111111111", roleArn: "arn:aws:iam::111111111111:role/fleet-deploy", regions: ["us-east-1", "ap-southeast-2"] }] };
+    const longest = "s".repeat(16); // 16 + "-111111111111-ap-southeast-2-function-fn" (40) + "-" and 7 random = 64
+    assert.equal(parseStageConfig(longest, stage).targets.length, 1);
+    assert.throws(() => parseStageConfig(`${longest}x`, stage), (error: unknown) => {
+      assert.ok(error instanceof StageConfigError);
+      assert.deepEqual(error.issues.map((issue) => issue.key), ["fleet:targets[0].regions[1]"]);
+      assert.match(error.issues[0]!.message, /ap-southeast-2 would be 65 characters, over Lambda's 64\. Fix: use a stack name of at most 16 characters/);
+      return true;
+    });
+  });
+
   it("rejects CORS on a REST API, where the app answers preflights", () => {
     assertRejects({ ...validStage(), api: "rest", timeout: 10, cors: { origins: ["https://app.example.com"] } }, "fleet:cors", /api: http only/);
   });

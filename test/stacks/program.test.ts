@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import { PlanError, planStack, type Plan, type PlannedResource } from "../../stacks/plan/engine";
+import { functionLogicalName } from "../../stacks/naming";
 import { readStageFile, readStageFileValues } from "../../stacks/stage-file";
 import { writeFixtureRelease } from "./fixture-release";
 
@@ -151,7 +152,8 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
   it("creates one function, alias, API, permission, function log group and alarm set per target", () => {
     for (const [plan, targets, apiType] of [[dev, devTargets, "aws:apigatewayv2/api:Api"], [prod, prodTargets, "aws:apigateway/restApi:RestApi"]] as const) {
       for (const target of targets) {
-        one(plan, "aws:lambda/function:Function", target);
+        // The stage config's function-name length rule (stacks/config.ts) relies on this name.
+        assert.equal(one(plan, "aws:lambda/function:Function", target).name, functionLogicalName(plan.stack, target.account, target.region));
         assert.equal(one(plan, "aws:lambda/alias:Alias", target).inputs.name, "live");
         one(plan, apiType, target);
         one(plan, "aws:lambda/permission:Permission", target);
