@@ -66,8 +66,9 @@ export function createHandler(app: Koa, options: HandlerOptions = {}): LambdaHan
     binary: true,
     request(req: IncomingMessage, normalizedEvent: object) {
       const exchange = exchanges.get(normalizedEvent);
-      // Configurable and writable: the app's first middleware moves it to ctx.state.lambda and deletes it here.
-      if (exchange) Object.defineProperty(req, lambdaStateKey, { value: exchange.state, configurable: true, writable: true });
+      // The app's first middleware moves it to ctx.state.lambda and deletes it here. A plain assignment, not
+      // defineProperty: a symbol key is not enumerable by Object.keys anyway, and it is cheaper on every request.
+      if (exchange) (req as IncomingMessage & { [lambdaStateKey]?: LambdaState })[lambdaStateKey] = exchange.state;
     },
     response(res: ServerResponse, normalizedEvent: object) {
       const exchange = exchanges.get(normalizedEvent);

@@ -22,7 +22,8 @@ export function splitByValueCount(headers: Record<string, string[]>): {
 /** Normalizes Node's `res.getHeaders()` (string | number | string[] per name) to lower-case name -> values. */
 export function headerValueLists(headers: Record<string, unknown>): Record<string, string[]> {
   const lists: Record<string, string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined || value === null) continue;
     lists[name.toLowerCase()] = Array.isArray(value) ? value.map(String) : [String(value)];
   }

@@ -3,13 +3,26 @@ import * as z from "zod/mini";
 import { decodeEventBody } from "../base64";
 import type { HttpResult, NormalizedRequest } from "../http-exchange";
 import { joinEncodedQuery } from "../query-string";
-import { foldRequestHeaders, headerFields } from "../request-headers";
+import { foldRequestHeaders } from "../request-headers";
 import { stripPathPrefix, toRequestPath } from "../request-path";
 import { encodeResponseBody } from "../response-body";
 import { joinHeaderValues } from "../response-headers";
-import { type EventProcessor, type LambdaResult, MultiValueMap, parseEvent, type ResponseContext, SingleValueMap } from "./event-processor";
+import {
+  type EventProcessor,
+  isMultiValueMap,
+  isNullishBoolean,
+  isNullishString,
+  isObject,
+  isOptionalString,
+  isSingleValueMap,
+  type LambdaResult,
+  MultiValueMap,
+  parseEvent,
+  type ResponseContext,
+  SingleValueMap,
+} from "./event-processor";
 
-const AlbEvent = z.object({
+export const AlbEvent = z.object({
   httpMethod: z.string(),
   path: z.string(),
   headers: SingleValueMap,
@@ -20,7 +33,26 @@ const AlbEvent = z.object({
   isBase64Encoded: z.nullish(z.boolean()),
   requestContext: z.object({ elb: z.object({ targetGroupArn: z.optional(z.string()) }) }),
 });
-type AlbEvent = z.infer<typeof AlbEvent>;
+export type AlbEvent = z.infer<typeof AlbEvent>;
+
+/** {@link AlbEvent}, checked by hand (see parseEvent). */
+export function isAlbEvent(event: unknown): event is AlbEvent {
+  if (!isObject(event)) return false;
+  const { requestContext } = event;
+  return (
+    typeof event.httpMethod === "string" &&
+    typeof event.path === "string" &&
+    isSingleValueMap(event.headers) &&
+    isMultiValueMap(event.multiValueHeaders) &&
+    isSingleValueMap(event.queryStringParameters) &&
+    isMultiValueMap(event.multiValueQueryStringParameters) &&
+    isNullishString(event.body) &&
+    isNullishBoolean(event.isBase64Encoded) &&
+    isObject(requestContext) &&
+    isObject(requestContext.elb) &&
+    isOptionalString(requestContext.elb.targetGroupArn)
+  );
+}
 
 /** ALB wants the status line's text too ("200 OK"). */
 export function statusDescription(statusCode: number): string {
@@ -39,14 +71,14 @@ export class AlbProcessor implements EventProcessor {
   private readonly multiValue: boolean;
 
   constructor(event: unknown) {
-    this.event = parseEvent(AlbEvent, event, "ALB");
+    this.event = parseEvent(AlbEvent, isAlbEvent, event, "ALB");
     this.multiValue = Boolean(this.event.multiValueHeaders);
   }
 
   toRequest(basePath: string | undefined): NormalizedRequest {
     const { event } = this;
     const body = decodeEventBody(event.body, event.isBase64Encoded);
-    const headers = foldRequestHeaders(headerFields(event.headers, event.multiValueHeaders));
+    const headers = foldRequestHeaders(event.headers, event.multiValueHeaders);
     return {
       method: event.httpMethod,
       path: toRequestPath(stripPathPrefix(event.path, basePath)),
