@@ -5,6 +5,7 @@ import path from "node:path";
 import { koaLazyWebGlobals } from "./koa-lazy-web-globals";
 import { lazyBuiltinsPlugin } from "./lazy-builtins";
 import { precomputedMimeTypes } from "./precomputed-mime-types";
+import { precomputedOpenApi } from "./precomputed-openapi";
 import { singleCopies } from "./single-copies";
 
 /** The repository root: every path below is resolved from here, wherever the caller runs (Pulumi runs in stacks/). */
@@ -45,7 +46,8 @@ export function lambdaBuildOptions(outfile: string): BuildOptions {
     // koa's body checks would load undici (~35 ms) on the first JSON answer of every cold start.
     // Duplicate http-errors/depd copies, debug's browser build and serverless-http's Azure code never run here.
     // zlib is loaded only if a compressed stream body is ever destroyed.
-    plugins: [precomputedMimeTypes(), koaLazyWebGlobals(), singleCopies(repoRoot), lazyBuiltinsPlugin()],
+    // The OpenAPI document is computed at build time: zod's JSON Schema converter stays out of the bundle.
+    plugins: [precomputedMimeTypes(), koaLazyWebGlobals(), singleCopies(repoRoot), lazyBuiltinsPlugin(), precomputedOpenApi(repoRoot)],
   };
 }
 
