@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import type * as z from "zod/mini";
-import { AlbEvent, isAlbEvent } from "../../app/lambda/processors/alb";
-import { ApiGatewayV1Event, isApiGatewayV1Event } from "../../app/lambda/processors/api-gateway-v1";
-import { ApiGatewayV2Event, isApiGatewayV2Event } from "../../app/lambda/processors/api-gateway-v2";
+import { albEventSchema, isAlbEvent } from "../../app/lambda/processors/alb";
+import { apiGatewayV1EventSchema, isApiGatewayV1Event } from "../../app/lambda/processors/api-gateway-v1";
+import { apiGatewayV2EventSchema, isApiGatewayV2Event } from "../../app/lambda/processors/api-gateway-v2";
 import { loadAwsEvent, requestFixtures } from "../helpers/aws-events";
 
 /** Values of every JSON kind (and undefined), each shape the checks tell apart. */
@@ -36,9 +36,9 @@ function withValueAt(event: unknown, path: readonly string[], value: unknown): u
 }
 
 const formats: Array<[string, z.ZodMiniType, (event: unknown) => boolean]> = [
-  ["payload 1.0", ApiGatewayV1Event, isApiGatewayV1Event],
-  ["payload 2.0", ApiGatewayV2Event, isApiGatewayV2Event],
-  ["ALB", AlbEvent, isAlbEvent],
+  ["payload 1.0", apiGatewayV1EventSchema(), isApiGatewayV1Event],
+  ["payload 2.0", apiGatewayV2EventSchema(), isApiGatewayV2Event],
+  ["ALB", albEventSchema(), isAlbEvent],
 ];
 
 describe("hand-written event checks", () => {

@@ -16,24 +16,28 @@ import {
   isOptionalString,
   isSingleValueMap,
   type LambdaResult,
-  MultiValueMap,
+  lazySchema,
+  multiValueMap,
   parseEvent,
   type ResponseContext,
-  SingleValueMap,
+  singleValueMap,
 } from "./event-processor";
 
-export const AlbEvent = z.object({
-  httpMethod: z.string(),
-  path: z.string(),
-  headers: SingleValueMap,
-  multiValueHeaders: MultiValueMap,
-  queryStringParameters: SingleValueMap,
-  multiValueQueryStringParameters: MultiValueMap,
-  body: z.nullish(z.string()),
-  isBase64Encoded: z.nullish(z.boolean()),
-  requestContext: z.object({ elb: z.object({ targetGroupArn: z.optional(z.string()) }) }),
-});
-export type AlbEvent = z.infer<typeof AlbEvent>;
+/** The format's zod schema: the types, and the error message when {@link isAlbEvent} fails. */
+export const albEventSchema = lazySchema(() =>
+  z.object({
+    httpMethod: z.string(),
+    path: z.string(),
+    headers: singleValueMap(),
+    multiValueHeaders: multiValueMap(),
+    queryStringParameters: singleValueMap(),
+    multiValueQueryStringParameters: multiValueMap(),
+    body: z.nullish(z.string()),
+    isBase64Encoded: z.nullish(z.boolean()),
+    requestContext: z.object({ elb: z.object({ targetGroupArn: z.optional(z.string()) }) }),
+  }),
+);
+export type AlbEvent = z.infer<ReturnType<typeof albEventSchema>>;
 
 /** {@link AlbEvent}, checked by hand (see parseEvent). */
 export function isAlbEvent(event: unknown): event is AlbEvent {
@@ -71,7 +75,7 @@ export class AlbProcessor implements EventProcessor {
   private readonly multiValue: boolean;
 
   constructor(event: unknown) {
-    this.event = parseEvent(AlbEvent, isAlbEvent, event, "ALB");
+    this.event = parseEvent(albEventSchema, isAlbEvent, event, "ALB");
     this.multiValue = Boolean(this.event.multiValueHeaders);
   }
 

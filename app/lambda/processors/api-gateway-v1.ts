@@ -15,27 +15,31 @@ import {
   isOptionalString,
   isSingleValueMap,
   type LambdaResult,
-  MultiValueMap,
+  lazySchema,
+  multiValueMap,
   parseEvent,
-  SingleValueMap,
+  singleValueMap,
 } from "./event-processor";
 
-export const ApiGatewayV1Event = z.object({
-  version: z.optional(z.string()),
-  httpMethod: z.string(),
-  path: z.string(),
-  headers: SingleValueMap,
-  multiValueHeaders: MultiValueMap,
-  queryStringParameters: SingleValueMap,
-  multiValueQueryStringParameters: MultiValueMap,
-  body: z.nullish(z.string()),
-  isBase64Encoded: z.nullish(z.boolean()),
-  requestContext: z.object({
-    requestId: z.optional(z.string()),
-    identity: z.nullish(z.object({ sourceIp: z.nullish(z.string()) })),
+/** The format's zod schema: the types, and the error message when {@link isApiGatewayV1Event} fails. */
+export const apiGatewayV1EventSchema = lazySchema(() =>
+  z.object({
+    version: z.optional(z.string()),
+    httpMethod: z.string(),
+    path: z.string(),
+    headers: singleValueMap(),
+    multiValueHeaders: multiValueMap(),
+    queryStringParameters: singleValueMap(),
+    multiValueQueryStringParameters: multiValueMap(),
+    body: z.nullish(z.string()),
+    isBase64Encoded: z.nullish(z.boolean()),
+    requestContext: z.object({
+      requestId: z.optional(z.string()),
+      identity: z.nullish(z.object({ sourceIp: z.nullish(z.string()) })),
+    }),
   }),
-});
-export type ApiGatewayV1Event = z.infer<typeof ApiGatewayV1Event>;
+);
+export type ApiGatewayV1Event = z.infer<ReturnType<typeof apiGatewayV1EventSchema>>;
 
 /** {@link ApiGatewayV1Event}, checked by hand (see parseEvent). */
 export function isApiGatewayV1Event(event: unknown): event is ApiGatewayV1Event {
@@ -68,7 +72,7 @@ export class ApiGatewayV1Processor implements EventProcessor {
   private readonly event: ApiGatewayV1Event;
 
   constructor(event: unknown) {
-    this.event = parseEvent(ApiGatewayV1Event, isApiGatewayV1Event, event, "API Gateway payload 1.0");
+    this.event = parseEvent(apiGatewayV1EventSchema, isApiGatewayV1Event, event, "API Gateway payload 1.0");
     this.kind = this.event.version === "1.0" ? ("http-v1" as const) : ("rest-v1" as const);
     this.requestId = this.event.requestContext.requestId;
   }

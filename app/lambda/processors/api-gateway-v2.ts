@@ -14,26 +14,30 @@ import {
   isSingleValueMap,
   isStringArray,
   type LambdaResult,
+  lazySchema,
   parseEvent,
-  SingleValueMap,
+  singleValueMap,
 } from "./event-processor";
 
-export const ApiGatewayV2Event = z.object({
-  version: z.literal("2.0"),
-  rawPath: z.string(),
-  rawQueryString: z.nullish(z.string()),
-  cookies: z.nullish(z.array(z.string())),
-  headers: SingleValueMap,
-  body: z.nullish(z.string()),
-  isBase64Encoded: z.nullish(z.boolean()),
-  requestContext: z.object({
-    requestId: z.optional(z.string()),
-    domainName: z.optional(z.string()),
-    stage: z.optional(z.string()),
-    http: z.object({ method: z.string(), sourceIp: z.nullish(z.string()) }),
+/** The format's zod schema: the types, and the error message when {@link isApiGatewayV2Event} fails. */
+export const apiGatewayV2EventSchema = lazySchema(() =>
+  z.object({
+    version: z.literal("2.0"),
+    rawPath: z.string(),
+    rawQueryString: z.nullish(z.string()),
+    cookies: z.nullish(z.array(z.string())),
+    headers: singleValueMap(),
+    body: z.nullish(z.string()),
+    isBase64Encoded: z.nullish(z.boolean()),
+    requestContext: z.object({
+      requestId: z.optional(z.string()),
+      domainName: z.optional(z.string()),
+      stage: z.optional(z.string()),
+      http: z.object({ method: z.string(), sourceIp: z.nullish(z.string()) }),
+    }),
   }),
-});
-export type ApiGatewayV2Event = z.infer<typeof ApiGatewayV2Event>;
+);
+export type ApiGatewayV2Event = z.infer<ReturnType<typeof apiGatewayV2EventSchema>>;
 
 /** {@link ApiGatewayV2Event}, checked by hand (see parseEvent). */
 export function isApiGatewayV2Event(event: unknown): event is ApiGatewayV2Event {
@@ -71,7 +75,7 @@ export class ApiGatewayV2Processor implements EventProcessor {
   private readonly event: ApiGatewayV2Event;
 
   constructor(event: unknown) {
-    this.event = parseEvent(ApiGatewayV2Event, isApiGatewayV2Event, event, "payload 2.0");
+    this.event = parseEvent(apiGatewayV2EventSchema, isApiGatewayV2Event, event, "payload 2.0");
     const domainName = this.event.requestContext.domainName ?? "";
     this.kind = functionUrlDomain.test(domainName) ? ("function-url" as const) : ("http-v2" as const);
     this.requestId = this.event.requestContext.requestId;
