@@ -2,6 +2,7 @@ import { build, type BuildOptions } from "esbuild";
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { debugWhenEnabled } from "./debug-when-enabled";
 import { koaLazyWebGlobals } from "./koa-lazy-web-globals";
 import { lazyBuiltinsPlugin } from "./lazy-builtins";
 import { precomputedMimeTypes } from "./precomputed-mime-types";
@@ -47,7 +48,15 @@ export function lambdaBuildOptions(outfile: string): BuildOptions {
     // Duplicate http-errors/depd copies, debug's browser build and serverless-http's Azure code never run here.
     // zlib is loaded only if a compressed stream body is ever destroyed.
     // The OpenAPI document is computed at build time: zod's JSON Schema converter stays out of the bundle.
-    plugins: [precomputedMimeTypes(), koaLazyWebGlobals(), singleCopies(repoRoot), lazyBuiltinsPlugin(), precomputedOpenApi(repoRoot)],
+    // debug (and the tty probing it does at load) runs only when DEBUG is set.
+    plugins: [
+      precomputedMimeTypes(),
+      koaLazyWebGlobals(),
+      debugWhenEnabled(repoRoot),
+      singleCopies(repoRoot),
+      lazyBuiltinsPlugin(),
+      precomputedOpenApi(repoRoot),
+    ],
   };
 }
 
