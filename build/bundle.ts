@@ -4,6 +4,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { debugWhenEnabled } from "./debug-when-enabled";
 import { koaLazyWebGlobals } from "./koa-lazy-web-globals";
+import { koaSnapshotCheck } from "./koa-snapshot-check";
 import { lazyBuiltinsPlugin } from "./lazy-builtins";
 import { precomputedMimeTypes } from "./precomputed-mime-types";
 import { precomputedOpenApi } from "./precomputed-openapi";
@@ -48,10 +49,12 @@ export function lambdaBuildOptions(outfile: string): BuildOptions {
     // Duplicate http-errors/depd copies, debug's browser build and serverless-http's Azure code never run here.
     // zlib is loaded only if a compressed stream body is ever destroyed.
     // The OpenAPI document is computed at build time: zod's JSON Schema converter stays out of the bundle.
-    // debug (and the tty probing it does at load) runs only when DEBUG is set.
+    // debug (and the tty probing it does at load) runs only when DEBUG is set; crypto loads on first use; koa's
+    // snapshot check does not load v8.
     plugins: [
       precomputedMimeTypes(),
       koaLazyWebGlobals(),
+      koaSnapshotCheck(),
       debugWhenEnabled(repoRoot),
       singleCopies(repoRoot),
       lazyBuiltinsPlugin(),

@@ -45,6 +45,17 @@ describe("the built bundle's cold path", () => {
     assert.deepEqual([...report.atLoad, ...report.firstRequest].filter((m) => /\bzlib\b/.test(m)), []);
   });
 
+  it("answers a JSON route without loading v8 or crypto (koa's snapshot check and crypto's users are given stand-ins)", async () => {
+    const { bundle } = await loadBuiltHandler();
+    const stdout = execFileSync(process.execPath, ["-e", probe, bundle.file, JSON.stringify(restV1Event())], {
+      env: { PATH: process.env.PATH, ...robustnessEnv },
+      stdio: ["ignore", "pipe", "pipe"],
+    }).toString();
+    const report = JSON.parse(stdout.split("\n").find((l) => l.startsWith(marker))!.slice(marker.length)) as { status: number; atLoad: string[]; firstRequest: string[] };
+    assert.equal(report.status, 200);
+    assert.deepEqual([...report.atLoad, ...report.firstRequest].filter((m) => /^NativeModule (v8|crypto)$/.test(m)), []);
+  });
+
   it("answers a JSON route without loading tty (debug is loaded only when DEBUG is set)", async () => {
     const { bundle } = await loadBuiltHandler();
     const stdout = execFileSync(process.execPath, ["-e", probe, bundle.file, JSON.stringify(restV1Event())], {
