@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { debugWhenEnabled } from "./debug-when-enabled";
+import { destroyLazyReadStream } from "./destroy-lazy-read-stream";
 import { koaLazyWebGlobals } from "./koa-lazy-web-globals";
 import { koaSnapshotCheck } from "./koa-snapshot-check";
 import { lazyBuiltinsPlugin } from "./lazy-builtins";
@@ -50,11 +51,12 @@ export function lambdaBuildOptions(outfile: string): BuildOptions {
     // zlib is loaded only if a compressed stream body is ever destroyed.
     // The OpenAPI document is computed at build time: zod's JSON Schema converter stays out of the bundle.
     // debug (and the tty probing it does at load) runs only when DEBUG is set; crypto loads on first use; koa's
-    // snapshot check does not load v8.
+    // snapshot check does not load v8, nor its assert checks node:assert; destroy reads fs.ReadStream when used.
     plugins: [
       precomputedMimeTypes(),
       koaLazyWebGlobals(),
       koaSnapshotCheck(),
+      destroyLazyReadStream(),
       debugWhenEnabled(repoRoot),
       singleCopies(repoRoot),
       lazyBuiltinsPlugin(),

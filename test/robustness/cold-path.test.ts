@@ -45,7 +45,7 @@ describe("the built bundle's cold path", () => {
     assert.deepEqual([...report.atLoad, ...report.firstRequest].filter((m) => /\bzlib\b/.test(m)), []);
   });
 
-  it("answers a JSON route without loading v8 or crypto (koa's snapshot check and crypto's users are given stand-ins)", async () => {
+  it("answers a JSON route without loading v8, crypto, assert or fs/promises (loaded where they are used)", async () => {
     const { bundle } = await loadBuiltHandler();
     const stdout = execFileSync(process.execPath, ["-e", probe, bundle.file, JSON.stringify(restV1Event())], {
       env: { PATH: process.env.PATH, ...robustnessEnv },
@@ -53,7 +53,7 @@ describe("the built bundle's cold path", () => {
     }).toString();
     const report = JSON.parse(stdout.split("\n").find((l) => l.startsWith(marker))!.slice(marker.length)) as { status: number; atLoad: string[]; firstRequest: string[] };
     assert.equal(report.status, 200);
-    assert.deepEqual([...report.atLoad, ...report.firstRequest].filter((m) => /^NativeModule (v8|crypto)$/.test(m)), []);
+    assert.deepEqual([...report.atLoad, ...report.firstRequest].filter((m) => /^NativeModule (v8|crypto|assert|internal\/fs\/promises)$/.test(m)), []);
   });
 
   it("answers a JSON route without loading tty (debug is loaded only when DEBUG is set)", async () => {
