@@ -1,7 +1,7 @@
-import { Logger } from "@aws-lambda-powertools/logger";
 import Koa from "koa";
 import { loadConfig, type AppConfig } from "./config";
 import { isHttpLikeError } from "./errors";
+import { type AppLogger, JsonLogger } from "./logger";
 import { useEnglishMessages } from "./schemas/locale";
 import { errorHandler } from "./middleware/error-handler";
 import { requestLogging } from "./middleware/logging";
@@ -16,8 +16,8 @@ export type { AppConfig } from "./config";
 export interface CreateAppOptions {
   /** @default loadConfig(process.env) */
   config?: AppConfig;
-  /** @default a Powertools Logger at config.logLevel, service "fleet" */
-  logger?: Logger;
+  /** @default a JsonLogger at config.logLevel, service "fleet" */
+  logger?: AppLogger;
   /** Routes mounted besides the app's own, for tests only (a route that throws, say). @default [] */
   extraResources?: readonly Resource[];
 }
@@ -30,7 +30,7 @@ export interface CreateAppOptions {
 export function createApp(options: CreateAppOptions = {}): Koa<AppState> {
   useEnglishMessages();
   const config = options.config ?? loadConfig();
-  const logger = options.logger ?? new Logger({ serviceName: "fleet", logLevel: config.logLevel });
+  const logger = options.logger ?? new JsonLogger({ service: "fleet", level: config.logLevel });
   const app = new Koa<AppState>();
 
   app.use(errorHandler());

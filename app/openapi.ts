@@ -1,6 +1,7 @@
 import * as z from "zod/mini";
 import type { AppConfig } from "./config";
 import { problemContentType } from "./errors";
+import { openApiInfo } from "./openapi-info";
 import type { AnyRouteDefinition, ResponseSpec } from "./routes/define-route";
 import { Problem } from "./schemas/problem";
 import { useEnglishMessages } from "./schemas/locale";
@@ -28,6 +29,7 @@ export function toOpenApiPath(koaPath: string): string {
 /**
  * Builds the OpenAPI 3.1 document from the route definitions and their zod schemas: the same schemas
  * that validate requests describe them here. Every operation also lists its problem+json error responses.
+ * The Lambda bundle gets this function's result precomputed at build time (build/precomputed-openapi.ts).
  */
 export function buildOpenApiDocument(definitions: readonly AnyRouteDefinition[], config: AppConfig): OpenApiDocument {
   useEnglishMessages();
@@ -41,11 +43,7 @@ export function buildOpenApiDocument(definitions: readonly AnyRouteDefinition[],
   const tags = [...new Set(definitions.map((route) => route.tag))].map((name) => ({ name }));
   return {
     openapi: "3.1.0",
-    info: {
-      title: "fleet",
-      version: config.release,
-      description: `The fleet example API (stage ${config.stage}, region ${config.region}). Errors are RFC 9457 problem+json.`,
-    },
+    info: openApiInfo(config),
     // Relative, so it resolves against wherever the document was fetched (REST APIs add a /<stage> prefix).
     servers: [{ url: ".", description: "This deployment" }],
     tags,

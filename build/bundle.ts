@@ -2,9 +2,13 @@ import { build, type BuildOptions } from "esbuild";
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { debugWhenEnabled } from "./debug-when-enabled";
+import { destroyLazyReadStream } from "./destroy-lazy-read-stream";
 import { koaLazyWebGlobals } from "./koa-lazy-web-globals";
+import { koaSnapshotCheck } from "./koa-snapshot-check";
 import { lazyBuiltinsPlugin } from "./lazy-builtins";
 import { precomputedMimeTypes } from "./precomputed-mime-types";
+import { precomputedOpenApi } from "./precomputed-openapi";
 import { singleCopies } from "./single-copies";
 
 /** The repository root: every path below is resolved from here, wherever the caller runs (Pulumi runs in stacks/). */
@@ -45,7 +49,19 @@ export function lambdaBuildOptions(outfile: string): BuildOptions {
     // koa's body checks would load undici (~35 ms) on the first JSON answer of every cold start.
     // Duplicate http-errors/depd copies, debug's browser build and serverless-http's Azure code never run here.
     // zlib is loaded only if a compressed stream body is ever destroyed.
-    plugins: [precomputedMimeTypes(), koaLazyWebGlobals(), singleCopies(repoRoot), lazyBuiltinsPlugin()],
+    // The OpenAPI document is computed at build time: zod's JSON Schema converter stays out of the bundle.
+    // debug (and the tty probing it does at load) runs only when DEBUG is set; crypto loads on first use; koa's
+    // snapshot check does not load v8, nor its assert checks node:assert; destroy reads fs.ReadStream when used.
+    plugins: [
+      precomputedMimeTypes(),
+      koaLazyWebGlobals(),
+      koaSnapshotCheck(),
+      destroyLazyReadStream(),
+      debugWhenEnabled(repoRoot),
+      singleCopies(repoRoot),
+      lazyBuiltinsPlugin(),
+      precomputedOpenApi(repoRoot),
+    ],
   };
 }
 

@@ -3,9 +3,13 @@ import type { Plugin } from "esbuild";
 /**
  * Node built-ins a dependency requires at load but uses only on rare paths, by importing package:
  * `destroy` (koa's stream cleanup) reads `zlib` only to recognise a compressed stream body being destroyed,
- * yet loading zlib costs ~1.5-2.5 ms of every cold start.
+ * yet loading zlib costs ~1.5-2.5 ms of every cold start. `crypto` (~2 ms) serves cookie signing (keygrip,
+ * tsscmp: only with app.keys, which fleet does not set). The app's own code loads crypto only where it needs it.
  */
-const lazyBuiltins: Array<{ importer: RegExp; builtin: string }> = [{ importer: /[\\/]node_modules[\\/]destroy[\\/]/, builtin: "zlib" }];
+const lazyBuiltins: Array<{ importer: RegExp; builtin: string }> = [
+  { importer: /[\\/]node_modules[\\/]destroy[\\/]/, builtin: "zlib" },
+  { importer: /[\\/]node_modules[\\/](keygrip|tsscmp)[\\/]/, builtin: "crypto" },
+];
 
 /**
  * esbuild plugin: for the imports in {@link lazyBuiltins}, the dependency gets a stand-in whose every property read

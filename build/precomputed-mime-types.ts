@@ -31,7 +31,8 @@ const populate = "populateMaps(exports.extensions, exports.types)";
  * its lookup maps precomputed at build time instead of scanning ~2,500 mime-db entries at load (~6-10 ms of every
  * cold start), and its `db` shrinks to the ~40 types that carry a charset (all `charset()` reads). mime-db itself
  * leaves the bundle (two copies, ~280 KB). The maps are what each version's own `populateMaps` computes from the
- * project's top-level mime-db; test/robustness/mime-types.test.ts compares every call with the unmodified modules.
+ * project's top-level mime-db, decoded on first use; test/robustness/mime-types.test.ts compares every call with
+ * the unmodified modules.
  * @param dbFile the mime-db `db.json` to use. @default the top-level one
  */
 export function precomputedMimeTypes(dbFile: string = require.resolve("mime-db/db.json")): Plugin {
@@ -56,7 +57,7 @@ export function precomputedMimeTypes(dbFile: string = require.resolve("mime-db/d
         }
         const contents = source
           .replace(requireDb, `var db = require("fleet-mime-maps").charsets`)
-          .replace(populate, `;require("fleet-mime-maps").fill(exports.extensions, exports.types, ${JSON.stringify(typeOverrides(maps))})`);
+          .replace(populate, `;require("fleet-mime-maps").install(exports, ${JSON.stringify(typeOverrides(maps))})`);
         return { contents, loader: "js", resolveDir: path.dirname(args.path) };
       });
     },
@@ -99,9 +100,10 @@ function typeOverrides(maps: MimeMaps): string {
 }
 
 /**
- * The module both mime-types copies share: the charset table (their `db`) and `fill(extensions, types,
- * overrides)`, which rebuilds the maps from one `type|ext,ext` line per type. Plain JavaScript, so what ships does
- * not depend on how this file was transpiled.
+ * The module both mime-types copies share: the charset table (their `db`) and `install(exports, overrides)`,
+ * which gives a copy `extensions` and `types` maps rebuilt from one `type|ext,ext` line per type on first access
+ * (the table is decoded once for both). Plain JavaScript, so what ships does not depend on how this file was
+ * transpiled.
  */
 function sharedModule(extensions: Record<string, string[]>, db: MimeDb): string {
   const lines = Object.entries(extensions).map(([type, exts]) => `${codeType(type)}|${exts.join(",")}`);
@@ -113,18 +115,45 @@ function decode(coded) {
   return tilde === -1 ? coded : prefixList[Number(coded.slice(0, tilde))] + coded.slice(tilde + 1);
 }
 exports.charsets = ${JSON.stringify(charsetTable(db))};
-exports.fill = function fill(extensions, types, overrides) {
-  table.split("\\n").forEach(function (line) {
-    var bar = line.indexOf("|");
-    var type = decode(line.slice(0, bar));
-    var exts = line.slice(bar + 1).split(",");
-    extensions[type] = exts;
-    exts.forEach(function (ext) { if (!(ext in types)) types[ext] = type; });
+// Both mime-types copies share one decoded table, decoded on the first lookup rather than at load: decoding
+// costs ~2.5 ms of cold code per copy, and a JSON answer needs only koa's copy.
+var shared;
+function sharedMaps() {
+  if (shared) return shared;
+  shared = { extensions: Object.create(null), types: Object.create(null) };
+  var lines = table.split("\\n");
+  for (var i = 0; i < lines.length; i++) {
+    var bar = lines[i].indexOf("|");
+    var type = decode(lines[i].slice(0, bar));
+    var exts = lines[i].slice(bar + 1).split(",");
+    shared.extensions[type] = exts;
+    for (var j = 0; j < exts.length; j++) if (!(exts[j] in shared.types)) shared.types[exts[j]] = type;
+  }
+  return shared;
+}
+function lazyProperty(target, name, load) {
+  Object.defineProperty(target, name, {
+    configurable: true,
+    enumerable: true,
+    get: load,
+    set: function (value) { Object.defineProperty(target, name, { value: value, writable: true, enumerable: true, configurable: true }); },
   });
-  if (overrides === "") return;
-  overrides.split("\\n").forEach(function (line) {
-    var bar = line.indexOf("|");
-    types[line.slice(0, bar)] = decode(line.slice(bar + 1));
+}
+// Gives a mime-types module its \`extensions\` and \`types\` maps, filled on first access; \`overrides\` lists
+// the extensions whose type this version picks differently from the first listing ("ext|coded type" lines).
+exports.install = function install(target, overrides) {
+  var types;
+  lazyProperty(target, "extensions", function () { return sharedMaps().extensions; });
+  lazyProperty(target, "types", function () {
+    if (types) return types;
+    types = Object.assign(Object.create(null), sharedMaps().types);
+    if (overrides !== "") {
+      overrides.split("\\n").forEach(function (line) {
+        var bar = line.indexOf("|");
+        types[line.slice(0, bar)] = decode(line.slice(bar + 1));
+      });
+    }
+    return types;
   });
 };
 `;

@@ -8,6 +8,7 @@ import { functionNames, lambdaEnvironment } from "./lambda-env";
 import { integrationTimeoutMs } from "./limits";
 import { RegionalFunction } from "./regional-function";
 import { createEndpointServer } from "./server";
+import type { FunctionOutput } from "./worker/lambda-worker";
 
 export type { ApiKind } from "./events/format";
 
@@ -76,6 +77,11 @@ export interface EmulatorOptions {
   endpoints: EndpointConfig[];
   /** Where the functions' stdout/stderr and the emulator's gateway log lines go. @default process.stderr, prefixed with the key */
   log?: (key: string, text: string) => void;
+  /**
+   * Without `log`, each function's worker writes its stdout/stderr itself to this file descriptor, every line
+   * prefixed with `[key] `, so a log line never crosses to the main thread. @default 2 (stderr)
+   */
+  functionOutputFd?: number;
 }
 
 const formats: Record<ApiKind, ApiFormat> = { rest: restV1, http: httpV2 };
@@ -94,7 +100,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   try {
     for (const config of options.endpoints) {
       const identity = functionIdentity(config);
-      const logs = (_stream: string, chunk: Buffer) => log(config.key, chunk.toString());
+      const logs: FunctionOutput = options.log
+        ? (_stream, chunk) => log(config.key, chunk.toString())
+        : { fd: options.functionOutputFd ?? 2, prefix: `[${config.key}] ` };
       const fn = await RegionalFunction.start({ bundleFile: config.bundleFile, env: lambdaEnvironment(identity, config.env) }, logs).catch(
         (error: Error) => {
           throw new Error(`${config.key}: ${error.message}`);

@@ -1,4 +1,4 @@
-import { LambdaWorker, type FunctionCode, type InvocationContext, type InvocationOutcome, type LogSink } from "./worker/lambda-worker";
+import { LambdaWorker, type FunctionCode, type FunctionOutput, type InvocationContext, type InvocationOutcome } from "./worker/lambda-worker";
 
 /**
  * The function deployed in one account x region: which worker serves it now. Swapping code or recovering
@@ -11,11 +11,11 @@ export class RegionalFunction {
   private constructor(
     private worker: LambdaWorker,
     private code: FunctionCode,
-    private readonly logs: LogSink,
+    private readonly logs: FunctionOutput,
   ) {}
 
   /** Loads `code` in a fresh worker; rejects when the bundle fails to load. */
-  static async start(code: FunctionCode, logs: LogSink): Promise<RegionalFunction> {
+  static async start(code: FunctionCode, logs: FunctionOutput): Promise<RegionalFunction> {
     return new RegionalFunction(await LambdaWorker.start(code, logs), code, logs);
   }
 

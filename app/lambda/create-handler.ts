@@ -32,12 +32,17 @@ export interface HandlerOptions {
 /** A Lambda handler for API Gateway (REST, HTTP API 1.0/2.0), Function URL and ALB events. It never rejects. */
 export type LambdaHandler = (event: unknown, context: Context) => Promise<LambdaResult>;
 
-/** What passes between one invocation and serverless-http's hooks, keyed by the event handed to serverless-http. */
+/** What passes between one invocation and serverless-http's hooks, carried by the event handed to serverless-http. */
 interface Exchange {
   state: LambdaState;
   statusCode?: number;
   headers?: Record<string, string[]>;
 }
+
+// serverless-http hands its hooks the very event object it was given: the exchange rides on it under this key
+// (a WeakMap keyed by event cost a hash lookup twice per invocation and ephemeron work for every GC).
+const exchangeKey = Symbol("fleet.exchange");
+type ExchangeCarrier = { [exchangeKey]?: Exchange };
 
 /**
  * Adapts a Koa app to Lambda. Call once at module scope: the app's middleware is composed here, not per request.
@@ -53,7 +58,6 @@ interface Exchange {
 export function createHandler(app: Koa, options: HandlerOptions = {}): LambdaHandler {
   const basePath = normalizeBasePath(options.basePath);
   const log = options.log ?? writeLogLine;
-  const exchanges = new WeakMap<object, Exchange>();
 
   const listener = app.callback();
   const runApp = serverless((req: IncomingMessage, res: ServerResponse) => {
@@ -64,13 +68,14 @@ export function createHandler(app: Koa, options: HandlerOptions = {}): LambdaHan
     requestId: "",
     // Every body comes back base64, so no byte is lost; the processor picks the encoding its front door needs.
     binary: true,
-    request(req: IncomingMessage, normalizedEvent: object) {
-      const exchange = exchanges.get(normalizedEvent);
-      // Configurable and writable: the app's first middleware moves it to ctx.state.lambda and deletes it here.
-      if (exchange) Object.defineProperty(req, lambdaStateKey, { value: exchange.state, configurable: true, writable: true });
+    request(req: IncomingMessage, normalizedEvent: ExchangeCarrier) {
+      const exchange = normalizedEvent[exchangeKey];
+      // The app's first middleware moves it to ctx.state.lambda and deletes it here. A plain assignment, not
+      // defineProperty: a symbol key is not enumerable by Object.keys anyway, and it is cheaper on every request.
+      if (exchange) (req as IncomingMessage & { [lambdaStateKey]?: LambdaState })[lambdaStateKey] = exchange.state;
     },
-    response(res: ServerResponse, normalizedEvent: object) {
-      const exchange = exchanges.get(normalizedEvent);
+    response(res: ServerResponse, normalizedEvent: ExchangeCarrier) {
+      const exchange = normalizedEvent[exchangeKey];
       if (!exchange) return;
       exchange.statusCode = res.statusCode;
       exchange.headers = headerValueLists(res.getHeaders());
@@ -78,18 +83,20 @@ export function createHandler(app: Koa, options: HandlerOptions = {}): LambdaHan
   });
 
   async function runKoa(request: NormalizedRequest, state: LambdaState, context: Context): Promise<HttpResult> {
+    const exchange: Exchange = { state };
     // A fresh payload-2.0-shaped object that serverless-http may mutate; the raw event stays untouched.
+    // request.headers is the processor's own fresh object, so the length is added in place.
+    request.headers["content-length"] = String(request.body.length);
     const normalizedEvent = {
       version: "2.0",
       rawPath: request.path,
       rawQueryString: request.query,
-      headers: { ...request.headers, "content-length": String(request.body.length) },
+      headers: request.headers,
       body: request.body,
       isBase64Encoded: false,
       requestContext: { http: { method: request.method, sourceIp: request.sourceIp } },
+      [exchangeKey]: exchange,
     };
-    const exchange: Exchange = { state };
-    exchanges.set(normalizedEvent, exchange);
     const formatted: object = await runApp(normalizedEvent, context);
     if (exchange.statusCode === undefined || exchange.headers === undefined) throw new Error("serverless-http did not call the response hook");
     if (!("body" in formatted) || typeof formatted.body !== "string") throw new Error("serverless-http returned no string body");

@@ -20,12 +20,15 @@ export function stripPathPrefix(path: string, prefix: string | undefined): strin
 
 // RFC 3986 pchar plus `/`, and `%` so percent-encoding stays exactly as delivered.
 const notInPath = /[^A-Za-z0-9\-._~!$&'()*+,;=:@/%]/gu;
+// The same set: most paths hold nothing else and are returned as they are, with no replace pass.
+const onlyPathCharacters = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/;
 
 /**
  * Makes a delivered path safe as a request target: characters a path cannot hold (space, `?`, `#`, non-ASCII)
  * are percent-encoded, existing `%XX` sequences are left alone, and it always starts with `/`.
  */
 export function toRequestPath(path: string): string {
+  if (path.startsWith("/") && onlyPathCharacters.test(path)) return path;
   const encoded = path.replace(notInPath, (char) => encodeURIComponent(char));
   return encoded.startsWith("/") ? encoded : `/${encoded}`;
 }

@@ -14,9 +14,19 @@ const textTypes = new Set([
 
 /** True when the media type is text the front door can pass as a string (text/*, JSON, XML, JS, `+json`, `+xml`). */
 export function isTextMediaType(contentType: string): boolean {
-  const type = contentType.split(";")[0]!.trim().toLowerCase();
-  return type.startsWith("text/") || textTypes.has(type) || type.endsWith("+json") || type.endsWith("+xml");
+  let text = mediaTypeCache.get(contentType);
+  if (text === undefined) {
+    const type = contentType.split(";")[0]!.trim().toLowerCase();
+    text = type.startsWith("text/") || textTypes.has(type) || type.endsWith("+json") || type.endsWith("+xml");
+    // An app answers with a handful of content types; the bound only guards against one that varies per request.
+    if (mediaTypeCache.size >= 64) mediaTypeCache.clear();
+    mediaTypeCache.set(contentType, text);
+  }
+  return text;
 }
+
+// Content-Type header value -> isTextMediaType, so the common answers skip the split and lower-casing.
+const mediaTypeCache = new Map<string, boolean>();
 
 /**
  * The body as the Lambda response carries it. Compressed bodies (any content-encoding but identity) and
@@ -25,9 +35,10 @@ export function isTextMediaType(contentType: string): boolean {
  */
 export function encodeResponseBody(result: HttpResult): { body: string; isBase64Encoded: boolean } {
   if (result.body.length === 0) return { body: "", isBase64Encoded: false };
-  const encodings = (result.headers["content-encoding"] ?? []).filter((e) => e.trim().toLowerCase() !== "identity");
+  const encodings = result.headers["content-encoding"];
+  const compressed = encodings !== undefined && encodings.some((e) => e.trim().toLowerCase() !== "identity");
   const contentType = result.headers["content-type"]?.[0];
-  const binary = encodings.length > 0 || contentType === undefined || !isTextMediaType(contentType);
+  const binary = compressed || contentType === undefined || !isTextMediaType(contentType);
   return binary
     ? { body: result.body.toString("base64"), isBase64Encoded: true }
     : { body: result.body.toString("utf8"), isBase64Encoded: false };

@@ -1,7 +1,7 @@
 /** Every header with one value as a single string; repeated values joined with `, ` (RFC 9110 §5.3). */
 export function joinHeaderValues(headers: Record<string, string[]>, omit: readonly string[] = []): Record<string, string> {
   const joined: Record<string, string> = {};
-  for (const [name, values] of Object.entries(headers)) if (!omit.includes(name)) joined[name] = values.join(", ");
+  for (const name in headers) if (!omit.includes(name)) joined[name] = headers[name]!.join(", ");
   return joined;
 }
 
@@ -12,7 +12,8 @@ export function splitByValueCount(headers: Record<string, string[]>): {
 } {
   const single: Record<string, string> = {};
   const multi: Record<string, string[]> = {};
-  for (const [name, values] of Object.entries(headers)) {
+  for (const name in headers) {
+    const values = headers[name]!;
     if (values.length === 1) single[name] = values[0]!;
     else if (values.length > 1) multi[name] = [...values];
   }
@@ -22,7 +23,8 @@ export function splitByValueCount(headers: Record<string, string[]>): {
 /** Normalizes Node's `res.getHeaders()` (string | number | string[] per name) to lower-case name -> values. */
 export function headerValueLists(headers: Record<string, unknown>): Record<string, string[]> {
   const lists: Record<string, string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined || value === null) continue;
     lists[name.toLowerCase()] = Array.isArray(value) ? value.map(String) : [String(value)];
   }

@@ -1,6 +1,7 @@
 /**
  * Child process of the emulator benchmark: one local REST endpoint (API Gateway emulation in front of the built
- * bundle). argv: <bundle file>. Sends `{ url }` over IPC once listening; function logs are dropped.
+ * bundle). argv: <bundle file>. Sends `{ url }` over IPC once listening. The function's log lines are written by
+ * its worker to this process's stdout, which the benchmark discards, as it discards app-listen's.
  */
 import { startEmulator } from "../../emulator";
 
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
         env: { FLEET_STAGE: "bench", FLEET_LOG_LEVEL: "info" },
       },
     ],
-    log: () => undefined,
+    functionOutputFd: 1,
   });
   process.send!({ url: emulator.endpoints[0]!.url });
   process.on("disconnect", () => void emulator.close().then(() => process.exit(0)));

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBase64Url, randomHex } from "./random-ids";
 
 /** One HTTP request as the emulator received it, before it becomes an API kind's event. */
 export interface ReceivedRequest {
@@ -43,12 +43,12 @@ export function formatRequestTime(epochMs: number): string {
  * the URL-safe base64 alphabet (`-` and `_`, never `+` or `/`), then one `=`, as the captured ids are.
  */
 export function shortRequestId(): string {
-  return `${randomBytes(11).toString("base64url")}=`;
+  return `${randomBase64Url(11)}=`;
 }
 
 /** An X-Ray trace header value, as API Gateway adds to every request. */
 export function traceId(epochMs: number): string {
-  return `Root=1-${Math.floor(epochMs / 1000).toString(16)}-${randomBytes(12).toString("hex")}`;
+  return `Root=1-${Math.floor(epochMs / 1000).toString(16)}-${randomHex(12)}`;
 }
 
 /** Percent-decodes one query component; API Gateway leaves `+` alone and keeps undecodable input as sent. */

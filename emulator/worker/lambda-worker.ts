@@ -31,6 +31,13 @@ export type InvocationOutcome =
 /** Where a worker's stdout/stderr goes. */
 export type LogSink = (stream: "stdout" | "stderr", chunk: Buffer) => void;
 
+/**
+ * What becomes of the function's stdout/stderr: a {@link LogSink} receives each chunk on the main thread (one
+ * message per write crossing threads), or the worker writes each chunk itself to file descriptor `fd` with
+ * `prefix` before every line (one synchronous write, nothing crosses threads).
+ */
+export type FunctionOutput = LogSink | { fd: number; prefix: string };
+
 const runtimeFile = path.join(__dirname, "runtime.js");
 
 /**
@@ -44,19 +51,22 @@ export class LambdaWorker {
   private dead: Error | undefined;
   private drained: (() => void) | undefined;
 
-  private constructor(code: FunctionCode, logs: LogSink) {
+  private constructor(code: FunctionCode, logs: FunctionOutput) {
+    const piped = typeof logs === "function";
     this.worker = new Worker(runtimeFile, {
-      workerData: { bundleFile: code.bundleFile },
+      workerData: { bundleFile: code.bundleFile, output: piped ? undefined : logs },
       env: code.env,
-      stdout: true,
-      stderr: true,
+      stdout: piped,
+      stderr: piped,
     });
-    this.worker.stdout.on("data", (chunk: Buffer) => logs("stdout", chunk));
-    this.worker.stderr.on("data", (chunk: Buffer) => logs("stderr", chunk));
+    if (piped) {
+      this.worker.stdout.on("data", (chunk: Buffer) => logs("stdout", chunk));
+      this.worker.stderr.on("data", (chunk: Buffer) => logs("stderr", chunk));
+    }
   }
 
   /** Starts a worker and waits for the bundle to load (the cold start); rejects with the load error. */
-  static start(code: FunctionCode, logs: LogSink): Promise<LambdaWorker> {
+  static start(code: FunctionCode, logs: FunctionOutput): Promise<LambdaWorker> {
     const lambda = new LambdaWorker(code, logs);
     return new Promise((resolve, reject) => {
       const onInit = (message: { type: string; errorMessage?: string }) => {

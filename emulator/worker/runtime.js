@@ -39,6 +39,26 @@ function invoke(handler, event, context) {
   });
 }
 
+// Direct output (the default of `fleet start`): the function's writes go straight to the emulator's file
+// descriptor, each line prefixed with its endpoint, instead of one message per write to the main thread.
+if (workerData.output) {
+  const { writeSync } = require("node:fs");
+  const { fd, prefix } = workerData.output;
+  const writeDirect = function (chunk, encoding, callback) {
+    const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString();
+    try {
+      writeSync(fd, text.replace(/^(?=.)/gm, prefix));
+    } catch {
+      // A closed or full descriptor must not fail the invocation that logged.
+    }
+    const done = typeof encoding === "function" ? encoding : callback;
+    if (typeof done === "function") done();
+    return true;
+  };
+  process.stdout.write = writeDirect;
+  process.stderr.write = writeDirect;
+}
+
 let handler;
 try {
   const mod = require(workerData.bundleFile);

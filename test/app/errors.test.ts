@@ -1,8 +1,8 @@
-import { Logger } from "@aws-lambda-powertools/logger";
 import assert from "node:assert/strict";
 import request from "supertest";
 import * as z from "zod/mini";
 import { createApp } from "../../app";
+import { JsonLogger } from "../../app/logger";
 import { jsonBodyLimitBytes } from "../../app/middleware/json-body";
 import { defineRoute } from "../../app/routes/define-route";
 import { captureLogs, rawRequest, testConfig, testHandler } from "./support";
@@ -240,7 +240,7 @@ describe("error responses", () => {
     });
 
     it("logs the unexpected error with its request id through app.on('error')", async () => {
-      const logger = new Logger({ serviceName: "fleet-test", logLevel: "INFO" });
+      const logger = new JsonLogger({ service: "fleet-test", level: "info" });
       const app500 = createApp({ config: testConfig, logger, extraResources: [failingRoutes] }).callback();
       const { result: res, lines } = await captureLogs(() => request(app500).get("/test/boom"));
       const errorLine = lines.find((l) => l.level === "ERROR");

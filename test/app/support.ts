@@ -1,9 +1,9 @@
-import { Logger } from "@aws-lambda-powertools/logger";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApp, type CreateAppOptions } from "../../app";
 import type { AppConfig } from "../../app/config";
 import { lambdaStateKey, type LambdaState } from "../../app/lambda-state";
+import { JsonLogger } from "../../app/logger";
 
 /** A config as a deployed function in eu-west-1 would have it. */
 export const testConfig: AppConfig = {
@@ -13,9 +13,9 @@ export const testConfig: AppConfig = {
   logLevel: "info",
 };
 
-/** A Powertools logger that prints nothing (tests that look at logs use captureLogs instead). */
-export function silentLogger(): Logger {
-  return new Logger({ serviceName: "fleet-test", logLevel: "SILENT" });
+/** A logger that prints nothing (tests that look at logs use captureLogs instead). */
+export function silentLogger(): JsonLogger {
+  return new JsonLogger({ service: "fleet-test", level: "silent" });
 }
 
 /** The app's request listener with the test config and a silent logger unless overridden. */
@@ -38,8 +38,8 @@ export function withLambdaState(
 }
 
 /**
- * Runs `fn` while collecting the JSON log lines Powertools writes (its own Console: info and debug to
- * stdout, warn and error to stderr), keeping them off the test output. Other output passes through.
+ * Runs `fn` while collecting the JSON log lines the app's logger writes (info and debug to stdout, warn and
+ * error to stderr), keeping them off the test output. Other output passes through.
  */
 export async function captureLogs<T>(fn: () => PromiseLike<T>): Promise<{ result: T; lines: Record<string, unknown>[] }> {
   const lines: Record<string, unknown>[] = [];

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { restV1Event } from "../../bench/events";
 import { loadBuiltHandler, robustnessEnv } from "./helpers/built-handler";
 
@@ -43,5 +43,37 @@ describe("the built bundle's cold path", () => {
     const report = JSON.parse(stdout.split("\n").find((l) => l.startsWith(marker))!.slice(marker.length)) as { status: number; atLoad: string[]; firstRequest: string[] };
     assert.equal(report.status, 200);
     assert.deepEqual([...report.atLoad, ...report.firstRequest].filter((m) => /\bzlib\b/.test(m)), []);
+  });
+
+  it("answers a JSON route without loading v8, crypto, assert or fs/promises (loaded where they are used)", async () => {
+    const { bundle } = await loadBuiltHandler();
+    const stdout = execFileSync(process.execPath, ["-e", probe, bundle.file, JSON.stringify(restV1Event())], {
+      env: { PATH: process.env.PATH, ...robustnessEnv },
+      stdio: ["ignore", "pipe", "pipe"],
+    }).toString();
+    const report = JSON.parse(stdout.split("\n").find((l) => l.startsWith(marker))!.slice(marker.length)) as { status: number; atLoad: string[]; firstRequest: string[] };
+    assert.equal(report.status, 200);
+    assert.deepEqual([...report.atLoad, ...report.firstRequest].filter((m) => /^NativeModule (v8|crypto|assert|internal\/fs\/promises)$/.test(m)), []);
+  });
+
+  it("answers a JSON route without loading tty (debug is loaded only when DEBUG is set)", async () => {
+    const { bundle } = await loadBuiltHandler();
+    const stdout = execFileSync(process.execPath, ["-e", probe, bundle.file, JSON.stringify(restV1Event())], {
+      env: { PATH: process.env.PATH, ...robustnessEnv },
+      stdio: ["ignore", "pipe", "pipe"],
+    }).toString();
+    const report = JSON.parse(stdout.split("\n").find((l) => l.startsWith(marker))!.slice(marker.length)) as { status: number; atLoad: string[]; firstRequest: string[] };
+    assert.equal(report.status, 200);
+    assert.deepEqual([...report.atLoad, ...report.firstRequest].filter((m) => /\btty\b/.test(m)), []);
+  });
+
+  it("still prints koa-router's debug output when DEBUG is set", async () => {
+    const { bundle } = await loadBuiltHandler();
+    const run = spawnSync(process.execPath, ["-e", probe, bundle.file, JSON.stringify(restV1Event())], {
+      env: { PATH: process.env.PATH, ...robustnessEnv, DEBUG: "koa-router" },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    assert.equal(run.status, 0);
+    assert.match(run.stderr.toString(), /koa-router defined route/);
   });
 });

@@ -3,24 +3,60 @@ import * as z from "zod/mini";
 import { decodeEventBody } from "../base64";
 import type { HttpResult, NormalizedRequest } from "../http-exchange";
 import { joinEncodedQuery } from "../query-string";
-import { foldRequestHeaders, headerFields } from "../request-headers";
+import { foldRequestHeaders } from "../request-headers";
 import { stripPathPrefix, toRequestPath } from "../request-path";
 import { encodeResponseBody } from "../response-body";
 import { joinHeaderValues } from "../response-headers";
-import { type EventProcessor, type LambdaResult, MultiValueMap, parseEvent, type ResponseContext, SingleValueMap } from "./event-processor";
+import {
+  type EventProcessor,
+  isMultiValueMap,
+  isNullishBoolean,
+  isNullishString,
+  isObject,
+  isOptionalString,
+  isSingleValueMap,
+  type LambdaResult,
+  lazySchema,
+  multiValueMap,
+  parseEvent,
+  type ResponseContext,
+  singleValueMap,
+} from "./event-processor";
 
-const AlbEvent = z.object({
-  httpMethod: z.string(),
-  path: z.string(),
-  headers: SingleValueMap,
-  multiValueHeaders: MultiValueMap,
-  queryStringParameters: SingleValueMap,
-  multiValueQueryStringParameters: MultiValueMap,
-  body: z.nullish(z.string()),
-  isBase64Encoded: z.nullish(z.boolean()),
-  requestContext: z.object({ elb: z.object({ targetGroupArn: z.optional(z.string()) }) }),
-});
-type AlbEvent = z.infer<typeof AlbEvent>;
+/** The format's zod schema: the types, and the error message when {@link isAlbEvent} fails. */
+export const albEventSchema = lazySchema(() =>
+  z.object({
+    httpMethod: z.string(),
+    path: z.string(),
+    headers: singleValueMap(),
+    multiValueHeaders: multiValueMap(),
+    queryStringParameters: singleValueMap(),
+    multiValueQueryStringParameters: multiValueMap(),
+    body: z.nullish(z.string()),
+    isBase64Encoded: z.nullish(z.boolean()),
+    requestContext: z.object({ elb: z.object({ targetGroupArn: z.optional(z.string()) }) }),
+  }),
+);
+export type AlbEvent = z.infer<ReturnType<typeof albEventSchema>>;
+
+/** {@link AlbEvent}, checked by hand (see parseEvent). */
+export function isAlbEvent(event: unknown): event is AlbEvent {
+  if (!isObject(event)) return false;
+  const { requestContext } = event;
+  return (
+    typeof event.httpMethod === "string" &&
+    typeof event.path === "string" &&
+    isSingleValueMap(event.headers) &&
+    isMultiValueMap(event.multiValueHeaders) &&
+    isSingleValueMap(event.queryStringParameters) &&
+    isMultiValueMap(event.multiValueQueryStringParameters) &&
+    isNullishString(event.body) &&
+    isNullishBoolean(event.isBase64Encoded) &&
+    isObject(requestContext) &&
+    isObject(requestContext.elb) &&
+    isOptionalString(requestContext.elb.targetGroupArn)
+  );
+}
 
 /** ALB wants the status line's text too ("200 OK"). */
 export function statusDescription(statusCode: number): string {
@@ -39,14 +75,14 @@ export class AlbProcessor implements EventProcessor {
   private readonly multiValue: boolean;
 
   constructor(event: unknown) {
-    this.event = parseEvent(AlbEvent, event, "ALB");
+    this.event = parseEvent(albEventSchema, isAlbEvent, event, "ALB");
     this.multiValue = Boolean(this.event.multiValueHeaders);
   }
 
   toRequest(basePath: string | undefined): NormalizedRequest {
     const { event } = this;
     const body = decodeEventBody(event.body, event.isBase64Encoded);
-    const headers = foldRequestHeaders(headerFields(event.headers, event.multiValueHeaders));
+    const headers = foldRequestHeaders(event.headers, event.multiValueHeaders);
     return {
       method: event.httpMethod,
       path: toRequestPath(stripPathPrefix(event.path, basePath)),

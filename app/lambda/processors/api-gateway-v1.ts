@@ -2,28 +2,65 @@ import * as z from "zod/mini";
 import { decodeEventBody } from "../base64";
 import type { HttpResult, NormalizedRequest } from "../http-exchange";
 import { encodeDecodedQuery } from "../query-string";
-import { foldRequestHeaders, headerFields } from "../request-headers";
+import { foldRequestHeaders } from "../request-headers";
 import { stripPathPrefix, toRequestPath } from "../request-path";
 import { encodeResponseBody } from "../response-body";
 import { splitByValueCount } from "../response-headers";
-import { type EventProcessor, type LambdaResult, MultiValueMap, parseEvent, SingleValueMap } from "./event-processor";
+import {
+  type EventProcessor,
+  isMultiValueMap,
+  isNullishBoolean,
+  isNullishString,
+  isObject,
+  isOptionalString,
+  isSingleValueMap,
+  type LambdaResult,
+  lazySchema,
+  multiValueMap,
+  parseEvent,
+  singleValueMap,
+} from "./event-processor";
 
-const ApiGatewayV1Event = z.object({
-  version: z.optional(z.string()),
-  httpMethod: z.string(),
-  path: z.string(),
-  headers: SingleValueMap,
-  multiValueHeaders: MultiValueMap,
-  queryStringParameters: SingleValueMap,
-  multiValueQueryStringParameters: MultiValueMap,
-  body: z.nullish(z.string()),
-  isBase64Encoded: z.nullish(z.boolean()),
-  requestContext: z.object({
-    requestId: z.optional(z.string()),
-    identity: z.nullish(z.object({ sourceIp: z.nullish(z.string()) })),
+/** The format's zod schema: the types, and the error message when {@link isApiGatewayV1Event} fails. */
+export const apiGatewayV1EventSchema = lazySchema(() =>
+  z.object({
+    version: z.optional(z.string()),
+    httpMethod: z.string(),
+    path: z.string(),
+    headers: singleValueMap(),
+    multiValueHeaders: multiValueMap(),
+    queryStringParameters: singleValueMap(),
+    multiValueQueryStringParameters: multiValueMap(),
+    body: z.nullish(z.string()),
+    isBase64Encoded: z.nullish(z.boolean()),
+    requestContext: z.object({
+      requestId: z.optional(z.string()),
+      identity: z.nullish(z.object({ sourceIp: z.nullish(z.string()) })),
+    }),
   }),
-});
-type ApiGatewayV1Event = z.infer<typeof ApiGatewayV1Event>;
+);
+export type ApiGatewayV1Event = z.infer<ReturnType<typeof apiGatewayV1EventSchema>>;
+
+/** {@link ApiGatewayV1Event}, checked by hand (see parseEvent). */
+export function isApiGatewayV1Event(event: unknown): event is ApiGatewayV1Event {
+  if (!isObject(event)) return false;
+  const { requestContext } = event;
+  if (!isObject(requestContext)) return false;
+  const { identity } = requestContext;
+  return (
+    isOptionalString(event.version) &&
+    typeof event.httpMethod === "string" &&
+    typeof event.path === "string" &&
+    isSingleValueMap(event.headers) &&
+    isMultiValueMap(event.multiValueHeaders) &&
+    isSingleValueMap(event.queryStringParameters) &&
+    isMultiValueMap(event.multiValueQueryStringParameters) &&
+    isNullishString(event.body) &&
+    isNullishBoolean(event.isBase64Encoded) &&
+    isOptionalString(requestContext.requestId) &&
+    (identity === undefined || identity === null || (isObject(identity) && isNullishString(identity.sourceIp)))
+  );
+}
 
 /**
  * API Gateway payload format 1.0: REST APIs (no `version`) and HTTP APIs set to 1.0 (`version: "1.0"`).
@@ -35,7 +72,7 @@ export class ApiGatewayV1Processor implements EventProcessor {
   private readonly event: ApiGatewayV1Event;
 
   constructor(event: unknown) {
-    this.event = parseEvent(ApiGatewayV1Event, event, "API Gateway payload 1.0");
+    this.event = parseEvent(apiGatewayV1EventSchema, isApiGatewayV1Event, event, "API Gateway payload 1.0");
     this.kind = this.event.version === "1.0" ? ("http-v1" as const) : ("rest-v1" as const);
     this.requestId = this.event.requestContext.requestId;
   }
@@ -47,7 +84,7 @@ export class ApiGatewayV1Processor implements EventProcessor {
       method: event.httpMethod,
       path: toRequestPath(stripPathPrefix(event.path, basePath)),
       query: encodeDecodedQuery(event.multiValueQueryStringParameters, event.queryStringParameters),
-      headers: foldRequestHeaders(headerFields(event.headers, event.multiValueHeaders)),
+      headers: foldRequestHeaders(event.headers, event.multiValueHeaders),
       body,
       sourceIp: event.requestContext.identity?.sourceIp ?? undefined,
     };

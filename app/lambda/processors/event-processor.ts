@@ -33,9 +33,21 @@ export class UnsupportedEventError extends Error {
   override name = "UnsupportedEventError";
 }
 
-/** Parses an event with its format's schema; the error names every bad field (`event.requestContext.http`). */
-export function parseEvent<T extends z.ZodMiniType>(schema: T, event: unknown, format: string): z.infer<T> {
-  const parsed = schema.safeParse(event);
+/**
+ * Checks an event against its format: `fits` first, a hand-written check of the same shape that runs on every
+ * invocation (zod's parse cost ~6 µs per event, measured with `npm run bench`), then, only when it fails, the zod
+ * schema for an error that names every bad field (`event.requestContext.http`). `schema` builds it on first use
+ * ({@link lazySchema}): building the three formats' schemas cost ~2 ms of every cold start.
+ * @throws UnsupportedEventError when the event does not fit the schema
+ */
+export function parseEvent<T extends z.ZodMiniType>(
+  schema: () => T,
+  fits: (event: unknown) => event is z.infer<T>,
+  event: unknown,
+  format: string,
+): z.infer<T> {
+  if (fits(event)) return event;
+  const parsed = schema().safeParse(event);
   if (!parsed.success) {
     const fields = parsed.error.issues.map((issue) => `event.${issue.path.join(".")}: ${issue.message}`);
     throw new UnsupportedEventError(`not a valid ${format} event (${fields.join("; ")})`);
@@ -43,6 +55,55 @@ export function parseEvent<T extends z.ZodMiniType>(schema: T, event: unknown, f
   return parsed.data;
 }
 
+/** A schema built on its first call, then reused. */
+export function lazySchema<T extends z.ZodMiniType>(build: () => T): () => T {
+  let schema: T | undefined;
+  return () => (schema ??= build());
+}
+
 /** Schema pieces the formats share. */
-export const SingleValueMap = z.nullish(z.record(z.string(), z.string()));
-export const MultiValueMap = z.nullish(z.record(z.string(), z.array(z.string())));
+export const singleValueMap = () => z.nullish(z.record(z.string(), z.string()));
+export const multiValueMap = () => z.nullish(z.record(z.string(), z.array(z.string())));
+
+/** The hand-written checks `parseEvent` runs first; each accepts exactly what its zod counterpart accepts. */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** `z.nullish(z.string())` */
+export function isNullishString(value: unknown): value is string | null | undefined {
+  return value === undefined || value === null || typeof value === "string";
+}
+
+/** `z.optional(z.string())` */
+export function isOptionalString(value: unknown): value is string | undefined {
+  return value === undefined || typeof value === "string";
+}
+
+/** `z.nullish(z.boolean())` */
+export function isNullishBoolean(value: unknown): value is boolean | null | undefined {
+  return value === undefined || value === null || typeof value === "boolean";
+}
+
+/** {@link singleValueMap} */
+export function isSingleValueMap(value: unknown): value is Record<string, string> | null | undefined {
+  if (value === undefined || value === null) return true;
+  if (!isObject(value)) return false;
+  for (const key in value) if (typeof value[key] !== "string") return false;
+  return true;
+}
+
+/** {@link multiValueMap} */
+export function isMultiValueMap(value: unknown): value is Record<string, string[]> | null | undefined {
+  if (value === undefined || value === null) return true;
+  if (!isObject(value)) return false;
+  for (const key in value) if (!isStringArray(value[key])) return false;
+  return true;
+}
+
+/** `z.array(z.string())` */
+export function isStringArray(value: unknown): value is string[] {
+  if (!Array.isArray(value)) return false;
+  for (const item of value) if (typeof item !== "string") return false;
+  return true;
+}

@@ -1,0 +1,114 @@
+/**
+ * The app's structured logger: one JSON line per entry with Powertools for AWS Lambda's standard keys
+ * (`level`, `message`, `timestamp`, `service`, `xray_trace_id`, then the entry's fields, such as `cold_start`
+ * and `function_request_id` on the request line), so CloudWatch Logs Insights queries written for Powertools
+ * work unchanged.
+ *
+ * Why not Powertools' Logger itself: measured on the warm path (`npm run bench`), its `info` cost ~15 µs per
+ * request (a log item object graph, attribute merging, a Console round trip) and 23 KB of the bundle; this writes
+ * the same line with one JSON.stringify and one write.
+ */
+
+/** Levels from most to least verbose; a logger writes entries at its level and above. `silent` writes nothing. */
+export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
+
+/** Fields of one entry; an Error value is written as `{ name, message, stack }` (JSON would drop it). */
+export type LogFields = Record<string, unknown>;
+
+/** What the app logs through; {@link JsonLogger} is the implementation. */
+export interface AppLogger {
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+}
+
+/** Options of {@link JsonLogger}. */
+export interface JsonLoggerOptions {
+  /** The `service` key of every line. */
+  service: string;
+  /** @default "info" */
+  level?: LogLevel;
+  /**
+   * Receives each finished line (with its newline). @default debug/info to stdout, warn/error to stderr, as
+   * Powertools does; Lambda sends both to CloudWatch Logs.
+   */
+  write?: (line: string, level: Exclude<LogLevel, "silent">) => void;
+}
+
+const severity: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+/** One JSON line per entry, Powertools' key names, one write. */
+export class JsonLogger implements AppLogger {
+  private readonly threshold: number;
+  private readonly serviceJson: string;
+  private readonly write: (line: string, level: Exclude<LogLevel, "silent">) => void;
+
+  constructor(options: JsonLoggerOptions) {
+    this.threshold = severity[options.level ?? "info"];
+    this.serviceJson = JSON.stringify(options.service);
+    this.write = options.write ?? writeToStdio;
+  }
+
+  debug(message: string, fields?: LogFields): void {
+    if (this.threshold <= severity.debug) this.emit("DEBUG", "debug", message, fields);
+  }
+
+  info(message: string, fields?: LogFields): void {
+    if (this.threshold <= severity.info) this.emit("INFO", "info", message, fields);
+  }
+
+  warn(message: string, fields?: LogFields): void {
+    if (this.threshold <= severity.warn) this.emit("WARN", "warn", message, withErrorsDescribed(fields));
+  }
+
+  error(message: string, fields?: LogFields): void {
+    if (this.threshold <= severity.error) this.emit("ERROR", "error", message, withErrorsDescribed(fields));
+  }
+
+  private emit(levelName: string, level: Exclude<LogLevel, "silent">, message: string, fields: LogFields | undefined): void {
+    const traceId = xrayTraceId();
+    let line = `{"level":"${levelName}","message":${JSON.stringify(message)},"timestamp":"${isoTimestamp()}","service":${this.serviceJson}`;
+    if (traceId !== undefined) line += `,"xray_trace_id":${JSON.stringify(traceId)}`;
+    const rest = fields === undefined ? "{}" : JSON.stringify(fields);
+    line += rest.length > 2 ? `,${rest.slice(1)}\n` : "}\n";
+    this.write(line, level);
+  }
+}
+
+// The ISO timestamp of the last millisecond logged: under load many lines share one, and formatting a Date is
+// a quarter of a line's cost.
+let lastMs = -1;
+let lastIso = "";
+
+/** `new Date().toISOString()`, formatted at most once per millisecond. */
+function isoTimestamp(): string {
+  const now = Date.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastIso = new Date(now).toISOString();
+  }
+  return lastIso;
+}
+
+/** Lambda sets `_X_AMZN_TRACE_ID` per invocation (`Root=1-…;Parent=…;Sampled=1`); Powertools logs its Root. */
+function xrayTraceId(): string | undefined {
+  const header = process.env._X_AMZN_TRACE_ID;
+  if (!header) return undefined;
+  const root = /(?:^|;)Root=([^;]+)/.exec(header);
+  return root?.[1];
+}
+
+function withErrorsDescribed(fields: LogFields | undefined): LogFields | undefined {
+  if (fields === undefined) return undefined;
+  const copy: LogFields = {};
+  for (const key of Object.keys(fields)) {
+    const value = fields[key];
+    copy[key] = value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value;
+  }
+  return copy;
+}
+
+function writeToStdio(line: string, level: Exclude<LogLevel, "silent">): void {
+  (level === "warn" || level === "error" ? process.stderr : process.stdout).write(line);
+}
