@@ -37,23 +37,8 @@ export function loadBuiltHandler(): Promise<{ bundle: Bundle; handler: BuiltHand
   return built;
 }
 
-/** A Lambda context with a fresh request id. */
-export function testContext(awsRequestId = "11111111-2222-4333-8444-555555555555"): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: "fleet-robust",
-    functionVersion: "$LATEST",
-    invokedFunctionArn: "arn:aws:lambda:eu-west-1:123456789012:function:fleet-robust",
-    memoryLimitInMB: "1024",
-    awsRequestId,
-    logGroupName: "/aws/lambda/fleet-robust",
-    logStreamName: "2026/11/24/[$LATEST]robust",
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
+/** The Lambda context handler tests use (one definition for every suite). */
+export { lambdaContext as testContext } from "../../helpers/aws-events";
 
 /**
  * Runs `work` with process stdout/stderr writes swallowed (the bundle's request and warning logs), restoring
