@@ -85,7 +85,7 @@ export function createHandler(app: Koa, options: HandlerOptions = {}): LambdaHan
       const exchange = normalizedEvent[exchangeKey];
       if (!exchange) return;
       exchange.statusCode = res.statusCode;
-      exchange.headers = headerValueLists(res.getHeaders());
+      exchange.headers = headerValueLists(res.getHeaders(), defaultHeaders);
     },
   });
 
@@ -107,9 +107,7 @@ export function createHandler(app: Koa, options: HandlerOptions = {}): LambdaHan
     const formatted: object = await runApp(normalizedEvent, context);
     if (exchange.statusCode === undefined || exchange.headers === undefined) throw new Error("serverless-http did not call the response hook");
     if (!("body" in formatted) || typeof formatted.body !== "string") throw new Error("serverless-http returned no string body");
-    const headers = exchange.headers;
-    if (defaultHeaders) for (const [name, value] of defaultHeaders) if (!(name in headers)) headers[name] = [value];
-    return { statusCode: exchange.statusCode, headers, body: Buffer.from(formatted.body, "base64") };
+    return { statusCode: exchange.statusCode, headers: exchange.headers, body: Buffer.from(formatted.body, "base64") };
   }
 
   return async function handler(event: unknown, context: Context): Promise<LambdaResult> {
