@@ -8,9 +8,7 @@ import type { AppState } from "../state";
  * in `x-request-id`.
  */
 export function requestContext(): Middleware<AppState> {
-  // Not async, and `res.setHeader` rather than Koa's `ctx.set` (which builds arrays per call): this runs on every
-  // request, and returning next()'s promise passes on its rejection just as awaiting it would.
-  return function attachRequestContext(ctx, next) {
+  return async function attachRequestContext(ctx, next) {
     const carrier = ctx.req as typeof ctx.req & { [lambdaStateKey]?: LambdaState };
     const lambda = carrier[lambdaStateKey];
     if (lambda) {
@@ -20,8 +18,8 @@ export function requestContext(): Middleware<AppState> {
     // The global Web Crypto, not node:crypto: importing that module at load cost ~2 ms of every cold start, and a
     // random id is only needed outside Lambda.
     ctx.state.requestId = lambda?.requestId ?? globalThis.crypto.randomUUID();
-    ctx.res.setHeader("x-request-id", ctx.state.requestId);
-    return next();
+    ctx.set("x-request-id", ctx.state.requestId);
+    await next();
   };
 }
 

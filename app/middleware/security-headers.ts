@@ -42,9 +42,8 @@ export function setSecurityHeaders(ctx: Pick<Context, "res"> & { state: Pick<App
 
 /** Middleware form of {@link setSecurityHeaders}; headers are set before the route runs, so routes can override. */
 export function securityHeaders(): Middleware<AppState> {
-  // Not async: returning next()'s promise saves a promise per request and passes on its rejection all the same.
-  return function addSecurityHeaders(ctx, next) {
+  return async function addSecurityHeaders(ctx, next) {
     setSecurityHeaders(ctx);
-    return next();
+    await next();
   };
 }
