@@ -16,7 +16,15 @@ export interface LambdaState {
   readonly requestId: string;
   /** The caller's address as the front door saw it (`requestContext...sourceIp`; ALB: last X-Forwarded-For hop). */
   readonly sourceIp: string | undefined;
+  /**
+   * Headers the adapter adds to the result under every name the app's response lacks (its
+   * `HandlerOptions.defaultHeaders`). Middleware that would set exactly these can leave them to the adapter.
+   */
+  readonly defaultHeaders?: DefaultHeaders | undefined;
 }
+
+/** Response headers as name/value pairs, names lower-case, built once. */
+export type DefaultHeaders = ReadonlyArray<readonly [string, string]>;
 
 /** The adapter sets this property on the Node request; the app's first middleware moves it to `ctx.state.lambda`. */
 export const lambdaStateKey = Symbol.for("fleet.lambdaState");

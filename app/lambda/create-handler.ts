@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Context } from "aws-lambda";
 import type Koa from "koa";
 import serverless from "serverless-http";
-import { type LambdaState, lambdaStateKey } from "../lambda-state";
+import { type DefaultHeaders, type LambdaState, lambdaStateKey } from "../lambda-state";
 import { InvalidBase64BodyError } from "./base64";
 import type { HttpResult, NormalizedRequest } from "./http-exchange";
 import { describeError, writeLogLine } from "./log-line";
@@ -27,6 +27,12 @@ export interface HandlerOptions {
    * @default one JSON line per entry on stderr
    */
   log?: (entry: LogEntry) => void;
+  /**
+   * Headers added to every result of the app under each name its response lacks (a route's own value wins).
+   * The app sees the list as `ctx.state.lambda.defaultHeaders` and can skip setting them itself.
+   * @default undefined (none added)
+   */
+  defaultHeaders?: DefaultHeaders | undefined;
 }
 
 /** A Lambda handler for API Gateway (REST, HTTP API 1.0/2.0), Function URL and ALB events. It never rejects. */
@@ -58,6 +64,7 @@ type ExchangeCarrier = { [exchangeKey]?: Exchange };
 export function createHandler(app: Koa, options: HandlerOptions = {}): LambdaHandler {
   const basePath = normalizeBasePath(options.basePath);
   const log = options.log ?? writeLogLine;
+  const defaultHeaders = options.defaultHeaders;
 
   const listener = app.callback();
   const runApp = serverless((req: IncomingMessage, res: ServerResponse) => {
@@ -78,7 +85,7 @@ export function createHandler(app: Koa, options: HandlerOptions = {}): LambdaHan
       const exchange = normalizedEvent[exchangeKey];
       if (!exchange) return;
       exchange.statusCode = res.statusCode;
-      exchange.headers = headerValueLists(res.getHeaders());
+      exchange.headers = headerValueLists(res.getHeaders(), defaultHeaders);
     },
   });
 
@@ -112,7 +119,7 @@ export function createHandler(app: Koa, options: HandlerOptions = {}): LambdaHan
       let result: HttpResult;
       try {
         const request = processor.toRequest(basePath);
-        result = await runKoa(request, { event, context, kind: processor.kind, requestId, sourceIp: request.sourceIp }, context);
+        result = await runKoa(request, { event, context, kind: processor.kind, requestId, sourceIp: request.sourceIp, defaultHeaders }, context);
       } catch (error) {
         if (!(error instanceof InvalidBase64BodyError)) throw error;
         // Koa never sees this request, so its access log would miss it: log it here.

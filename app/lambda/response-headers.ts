@@ -20,9 +20,13 @@ export function splitByValueCount(headers: Record<string, string[]>): {
   return { headers: single, multiValueHeaders: multi };
 }
 
-/** Normalizes Node's `res.getHeaders()` (string | number | string[] per name) to lower-case name -> values. */
-export function headerValueLists(headers: Record<string, unknown>): Record<string, string[]> {
+/**
+ * Normalizes Node's `res.getHeaders()` (string | number | string[] per name) to lower-case name -> values.
+ * `defaults` come first, so a header the response has replaces its default (one pass, no lookups).
+ */
+export function headerValueLists(headers: Record<string, unknown>, defaults: ReadonlyArray<readonly [string, string]> = []): Record<string, string[]> {
   const lists: Record<string, string[]> = {};
+  for (const [name, value] of defaults) lists[name] = [value];
   for (const name in headers) {
     const value = headers[name];
     if (value === undefined || value === null) continue;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { LambdaHandler } from "../../app/lambda/create-handler";
+import { alwaysHeaders, apiContentSecurityPolicy } from "../../app/middleware/security-headers";
 import type { LambdaResult } from "../../app/lambda/processors/event-processor";
 import { lambdaContext, loadAwsEvent } from "../helpers/aws-events";
 import { events } from "./events";
@@ -74,6 +75,20 @@ describe("app/lambda.ts handler (the real app behind the adapter)", () => {
     assert.equal(response.isBase64Encoded, true);
     const png = Buffer.from(response.body, "base64");
     assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  });
+
+  it("the adapter adds the security headers itself, and a route's own value for one of them wins (defaultHeaders)", async () => {
+    const pixel = await handler({ ...events.functionUrl(), rawPath: "/v1/pixel.png" }, lambdaContext());
+    assert.ok("headers" in pixel && pixel.headers);
+    assert.equal(pixel.headers["cache-control"], "public, max-age=86400, immutable");
+    const docs = await handler({ ...events.restV1(), path: "/docs" }, lambdaContext());
+    assert.ok("headers" in docs && docs.headers && "multiValueHeaders" in docs);
+    assert.equal(docs.headers["cache-control"], "no-cache");
+    assert.notEqual(docs.headers["content-security-policy"], apiContentSecurityPolicy);
+    assert.deepEqual(docs.multiValueHeaders, {}, "no header is sent twice (route value and default)");
+    for (const response of [pixel, docs]) {
+      for (const [name, value] of Object.entries(alwaysHeaders)) assert.equal(response.headers?.[name], value, name);
+    }
   });
 
   it("an unknown path is the app's 404 problem+json, not an adapter error", async () => {
