@@ -9,31 +9,20 @@ import { encodeResponseBody } from "../response-body";
 import { joinHeaderValues } from "../response-headers";
 import {
   type EventProcessor,
-  isMultiValueMap,
-  isNullishBoolean,
-  isNullishString,
+  hasPayloadV1Fields,
   isObject,
   isOptionalString,
-  isSingleValueMap,
   type LambdaResult,
   lazySchema,
-  multiValueMap,
   parseEvent,
+  payloadV1Fields,
   type ResponseContext,
-  singleValueMap,
 } from "./event-processor";
 
 /** The format's zod schema: the types, and the error message when {@link isAlbEvent} fails. */
 export const albEventSchema = lazySchema(() =>
   z.object({
-    httpMethod: z.string(),
-    path: z.string(),
-    headers: singleValueMap(),
-    multiValueHeaders: multiValueMap(),
-    queryStringParameters: singleValueMap(),
-    multiValueQueryStringParameters: multiValueMap(),
-    body: z.nullish(z.string()),
-    isBase64Encoded: z.nullish(z.boolean()),
+    ...payloadV1Fields(),
     requestContext: z.object({ elb: z.object({ targetGroupArn: z.optional(z.string()) }) }),
   }),
 );
@@ -44,14 +33,7 @@ export function isAlbEvent(event: unknown): event is AlbEvent {
   if (!isObject(event)) return false;
   const { requestContext } = event;
   return (
-    typeof event.httpMethod === "string" &&
-    typeof event.path === "string" &&
-    isSingleValueMap(event.headers) &&
-    isMultiValueMap(event.multiValueHeaders) &&
-    isSingleValueMap(event.queryStringParameters) &&
-    isMultiValueMap(event.multiValueQueryStringParameters) &&
-    isNullishString(event.body) &&
-    isNullishBoolean(event.isBase64Encoded) &&
+    hasPayloadV1Fields(event) &&
     isObject(requestContext) &&
     isObject(requestContext.elb) &&
     isOptionalString(requestContext.elb.targetGroupArn)

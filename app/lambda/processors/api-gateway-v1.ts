@@ -8,31 +8,21 @@ import { encodeResponseBody } from "../response-body";
 import { splitByValueCount } from "../response-headers";
 import {
   type EventProcessor,
-  isMultiValueMap,
-  isNullishBoolean,
+  hasPayloadV1Fields,
   isNullishString,
   isObject,
   isOptionalString,
-  isSingleValueMap,
   type LambdaResult,
   lazySchema,
-  multiValueMap,
   parseEvent,
-  singleValueMap,
+  payloadV1Fields,
 } from "./event-processor";
 
 /** The format's zod schema: the types, and the error message when {@link isApiGatewayV1Event} fails. */
 export const apiGatewayV1EventSchema = lazySchema(() =>
   z.object({
     version: z.optional(z.string()),
-    httpMethod: z.string(),
-    path: z.string(),
-    headers: singleValueMap(),
-    multiValueHeaders: multiValueMap(),
-    queryStringParameters: singleValueMap(),
-    multiValueQueryStringParameters: multiValueMap(),
-    body: z.nullish(z.string()),
-    isBase64Encoded: z.nullish(z.boolean()),
+    ...payloadV1Fields(),
     requestContext: z.object({
       requestId: z.optional(z.string()),
       identity: z.nullish(z.object({ sourceIp: z.nullish(z.string()) })),
@@ -49,14 +39,7 @@ export function isApiGatewayV1Event(event: unknown): event is ApiGatewayV1Event 
   const { identity } = requestContext;
   return (
     isOptionalString(event.version) &&
-    typeof event.httpMethod === "string" &&
-    typeof event.path === "string" &&
-    isSingleValueMap(event.headers) &&
-    isMultiValueMap(event.multiValueHeaders) &&
-    isSingleValueMap(event.queryStringParameters) &&
-    isMultiValueMap(event.multiValueQueryStringParameters) &&
-    isNullishString(event.body) &&
-    isNullishBoolean(event.isBase64Encoded) &&
+    hasPayloadV1Fields(event) &&
     isOptionalString(requestContext.requestId) &&
     (identity === undefined || identity === null || (isObject(identity) && isNullishString(identity.sourceIp)))
   );

@@ -65,6 +65,18 @@ export function lazySchema<T extends z.ZodMiniType>(build: () => T): () => T {
 export const singleValueMap = () => z.nullish(z.record(z.string(), z.string()));
 export const multiValueMap = () => z.nullish(z.record(z.string(), z.array(z.string())));
 
+/** What payload 1.0 and ALB events share: request line, single- and multi-value headers and query, body. */
+export const payloadV1Fields = () => ({
+  httpMethod: z.string(),
+  path: z.string(),
+  headers: singleValueMap(),
+  multiValueHeaders: multiValueMap(),
+  queryStringParameters: singleValueMap(),
+  multiValueQueryStringParameters: multiValueMap(),
+  body: z.nullish(z.string()),
+  isBase64Encoded: z.nullish(z.boolean()),
+});
+
 /** The hand-written checks `parseEvent` runs first; each accepts exactly what its zod counterpart accepts. */
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -106,4 +118,18 @@ export function isStringArray(value: unknown): value is string[] {
   if (!Array.isArray(value)) return false;
   for (const item of value) if (typeof item !== "string") return false;
   return true;
+}
+
+/** {@link payloadV1Fields} */
+export function hasPayloadV1Fields(event: Record<string, unknown>): boolean {
+  return (
+    typeof event.httpMethod === "string" &&
+    typeof event.path === "string" &&
+    isSingleValueMap(event.headers) &&
+    isMultiValueMap(event.multiValueHeaders) &&
+    isSingleValueMap(event.queryStringParameters) &&
+    isMultiValueMap(event.multiValueQueryStringParameters) &&
+    isNullishString(event.body) &&
+    isNullishBoolean(event.isBase64Encoded)
+  );
 }
