@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { build } from "esbuild";
-import { repoRoot } from "../build/bundle";
+import { lambdaBuildOptions } from "../build/bundle";
 import { restV1Event } from "./events";
 import { median, rotate } from "./stats";
 
@@ -53,19 +53,10 @@ export async function measureColdStart(
   return { bundleBytes: appBundle.bytes, rawWallMs, appWallMs, ratio: appWallMs / rawWallMs, nodeWallMs: median(times.node!) };
 }
 
-/** Bundles a bench entry the way the app is bundled (minified CJS for node22), so neither side gets an edge. */
+/** Bundles a bench entry with the app's own build options (minified CJS for node22), so neither side gets an edge. */
 async function bundleFile(entry: string, outfile: string): Promise<void> {
-  await build({
-    absWorkingDir: repoRoot,
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node22",
-    minify: true,
-    logLevel: "silent",
-  });
+  // The app's plugins rewrite koa's dependencies; a bench entry has none of them, so they are left out.
+  await build({ ...lambdaBuildOptions(outfile), entryPoints: [entry], plugins: [] });
 }
 
 function timeProcess(name: string, args: string[]): Promise<number> {
