@@ -17,54 +17,55 @@ handler(JSON.parse(process.argv[2]), { awsRequestId: "cold-1", getRemainingTimeI
   process.exit(0);
 });`;
 
-describe("the built bundle's cold path", () => {
-  it("answers a JSON route without loading undici (koa's Response check is rewritten at build time)", async () => {
-    const { bundle } = await loadBuiltHandler();
+interface ColdReport {
+  status: number;
+  body: string;
+  /** Internal modules loaded by requiring the bundle, then by answering the first event. */
+  atLoad: string[];
+  firstRequest: string[];
+}
+
+let report: Promise<ColdReport> | undefined;
+
+/** One fresh node process answering one event, shared by the tests below (each asserts on a part of it). */
+function coldReport(): Promise<ColdReport> {
+  report ??= loadBuiltHandler().then(({ bundle }) => {
     const stdout = execFileSync(process.execPath, ["-e", probe, bundle.file, JSON.stringify(restV1Event())], {
       env: { PATH: process.env.PATH, ...robustnessEnv },
       stdio: ["ignore", "pipe", "pipe"],
     }).toString();
     const line = stdout.split("\n").find((l) => l.startsWith(marker));
     assert.ok(line, `the probe printed no report:\n${stdout.slice(0, 500)}`);
-    const report = JSON.parse(line.slice(marker.length)) as { status: number; body: string; atLoad: string[]; firstRequest: string[] };
-    assert.equal(report.status, 200);
-    assert.deepEqual(JSON.parse(report.body), { greeting: "Hello, Ada!" });
-    assert.ok(report.atLoad.length > 0, "the probe saw no module load at all, so it cannot see undici either");
-    const undici = [...report.atLoad, ...report.firstRequest].filter((m) => m.includes("undici"));
-    assert.deepEqual(undici, [], "undici was loaded on the cold path");
+    return JSON.parse(line.slice(marker.length)) as ColdReport;
+  });
+  return report;
+}
+
+/** The modules of both phases matching `pattern`. */
+async function loadedMatching(pattern: RegExp): Promise<string[]> {
+  const { status, atLoad, firstRequest } = await coldReport();
+  assert.equal(status, 200);
+  return [...atLoad, ...firstRequest].filter((m) => pattern.test(m));
+}
+
+describe("the built bundle's cold path", () => {
+  it("answers a JSON route without loading undici (koa's Response check is rewritten at build time)", async () => {
+    const { body, atLoad } = await coldReport();
+    assert.deepEqual(JSON.parse(body), { greeting: "Hello, Ada!" });
+    assert.ok(atLoad.length > 0, "the probe saw no module load at all, so it cannot see undici either");
+    assert.deepEqual(await loadedMatching(/undici/), [], "undici was loaded on the cold path");
   });
 
   it("answers a JSON route without loading zlib (destroy's zlib is loaded on first use)", async () => {
-    const { bundle } = await loadBuiltHandler();
-    const stdout = execFileSync(process.execPath, ["-e", probe, bundle.file, JSON.stringify(restV1Event())], {
-      env: { PATH: process.env.PATH, ...robustnessEnv },
-      stdio: ["ignore", "pipe", "pipe"],
-    }).toString();
-    const report = JSON.parse(stdout.split("\n").find((l) => l.startsWith(marker))!.slice(marker.length)) as { status: number; atLoad: string[]; firstRequest: string[] };
-    assert.equal(report.status, 200);
-    assert.deepEqual([...report.atLoad, ...report.firstRequest].filter((m) => /\bzlib\b/.test(m)), []);
+    assert.deepEqual(await loadedMatching(/\bzlib\b/), []);
   });
 
   it("answers a JSON route without loading v8, crypto, assert or fs/promises (loaded where they are used)", async () => {
-    const { bundle } = await loadBuiltHandler();
-    const stdout = execFileSync(process.execPath, ["-e", probe, bundle.file, JSON.stringify(restV1Event())], {
-      env: { PATH: process.env.PATH, ...robustnessEnv },
-      stdio: ["ignore", "pipe", "pipe"],
-    }).toString();
-    const report = JSON.parse(stdout.split("\n").find((l) => l.startsWith(marker))!.slice(marker.length)) as { status: number; atLoad: string[]; firstRequest: string[] };
-    assert.equal(report.status, 200);
-    assert.deepEqual([...report.atLoad, ...report.firstRequest].filter((m) => /^NativeModule (v8|crypto|assert|internal\/fs\/promises)$/.test(m)), []);
+    assert.deepEqual(await loadedMatching(/^NativeModule (v8|crypto|assert|internal\/fs\/promises)$/), []);
   });
 
   it("answers a JSON route without loading tty (debug is loaded only when DEBUG is set)", async () => {
-    const { bundle } = await loadBuiltHandler();
-    const stdout = execFileSync(process.execPath, ["-e", probe, bundle.file, JSON.stringify(restV1Event())], {
-      env: { PATH: process.env.PATH, ...robustnessEnv },
-      stdio: ["ignore", "pipe", "pipe"],
-    }).toString();
-    const report = JSON.parse(stdout.split("\n").find((l) => l.startsWith(marker))!.slice(marker.length)) as { status: number; atLoad: string[]; firstRequest: string[] };
-    assert.equal(report.status, 200);
-    assert.deepEqual([...report.atLoad, ...report.firstRequest].filter((m) => /\btty\b/.test(m)), []);
+    assert.deepEqual(await loadedMatching(/\btty\b/), []);
   });
 
   it("still prints koa-router's debug output when DEBUG is set", async () => {
