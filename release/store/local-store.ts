@@ -1,9 +1,9 @@
 import { appendFile, mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { digestOf, isDigest, type Digest } from "../artifact";
+import { digestOf, type Digest } from "../artifact";
 import { parseLedgerLine, type LedgerRecord } from "../ledger";
 import { parseManifest, type ReleaseManifest } from "../manifest";
-import { ArtifactError, byNewest, hexOf, type ReleaseStore, type StoredRelease } from "./store";
+import { ArtifactError, hexOf, manifestsNamedBy, type ReleaseStore, type StoredRelease } from "./store";
 
 const ledgerFile = "ledger.jsonl";
 
@@ -65,12 +65,7 @@ export class LocalReleaseStore implements ReleaseStore {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
       throw error;
     }
-    const digests = names
-      .filter((name) => /^[0-9a-f]{64}\.json$/.test(name))
-      .map((name) => `sha256:${name.slice(0, 64)}`)
-      .filter(isDigest);
-    const manifests = await Promise.all(digests.map((digest) => this.manifest(digest)));
-    return manifests.filter((m): m is ReleaseManifest => m !== undefined).sort(byNewest);
+    return manifestsNamedBy(names, (digest) => this.manifest(digest));
   }
 
   async appendLedger(records: LedgerRecord[]): Promise<void> {

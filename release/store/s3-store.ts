@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
-import { digestOf, isDigest, type Digest } from "../artifact";
+import { digestOf, type Digest } from "../artifact";
 import { parseLedgerLine, type LedgerRecord } from "../ledger";
 import { parseManifest, type ReleaseManifest } from "../manifest";
-import { ArtifactError, byNewest, hexOf, type ReleaseStore, type StoredRelease } from "./store";
+import { ArtifactError, hexOf, manifestsNamedBy, type ReleaseStore, type StoredRelease } from "./store";
 
 /** `s3://bucket/prefix` split into its parts; the prefix has no leading or trailing slash. */
 export function parseS3Url(url: string): { bucket: string; prefix: string } {
@@ -67,13 +67,7 @@ export class S3ReleaseStore implements ReleaseStore {
   }
 
   async list(): Promise<ReleaseManifest[]> {
-    const keys = await this.keys("");
-    const digests = keys
-      .filter((key) => /^[0-9a-f]{64}\.json$/.test(key))
-      .map((key) => `sha256:${key.slice(0, 64)}`)
-      .filter(isDigest);
-    const manifests = await Promise.all(digests.map((digest) => this.manifest(digest)));
-    return manifests.filter((m): m is ReleaseManifest => m !== undefined).sort(byNewest);
+    return manifestsNamedBy(await this.keys(""), (digest) => this.manifest(digest));
   }
 
   async appendLedger(records: LedgerRecord[]): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Digest } from "../artifact";
+import { type Digest, isDigest } from "../artifact";
 import { ReleaseError } from "../errors";
 import type { LedgerRecord } from "../ledger";
 import type { ReleaseManifest } from "../manifest";
@@ -50,6 +50,19 @@ export class ArtifactError extends ReleaseError {
 /** The hex part of a digest: the file name stem in every store. */
 export function hexOf(digest: Digest): string {
   return digest.slice("sha256:".length);
+}
+
+/**
+ * The manifests a store's file names (`<hex>.json`, among others) name, newest first: how every store lists.
+ * `manifest` reads one; a name whose manifest is gone is skipped.
+ */
+export async function manifestsNamedBy(names: string[], manifest: (digest: Digest) => Promise<ReleaseManifest | undefined>): Promise<ReleaseManifest[]> {
+  const digests = names
+    .filter((name) => /^[0-9a-f]{64}\.json$/.test(name))
+    .map((name) => `sha256:${name.slice(0, 64)}`)
+    .filter(isDigest);
+  const manifests = await Promise.all(digests.map(manifest));
+  return manifests.filter((m): m is ReleaseManifest => m !== undefined).sort(byNewest);
 }
 
 /** Newest first, then by digest so equal times list in a stable order. */
