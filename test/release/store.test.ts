@@ -4,7 +4,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createRelease } from "../../release/create-release";
 import type { LedgerRecord } from "../../release/ledger";
+import { ReleaseError } from "../../release/errors";
 import { LocalReleaseStore } from "../../release/store/local-store";
+import { openStore } from "../../release/store/open-store";
+import { S3ReleaseStore } from "../../release/store/s3-store";
 import { ArtifactError, hexOf } from "../../release/store/store";
 import { testOpenApi, writeTestBundle } from "./test-bundle";
 
@@ -78,5 +81,20 @@ describe("LocalReleaseStore", () => {
     await store.appendLedger([record("us-east-1")]);
     await store.appendLedger([record("eu-west-1"), record("ap-south-1")]);
     assert.deepEqual((await store.ledger()).map((r) => r.region), ["us-east-1", "eu-west-1", "ap-south-1"]);
+  });
+});
+
+describe("openStore", () => {
+  it("refuses a store URL of another scheme instead of making a directory named after it", () => {
+    assert.throws(() => openStore("ftp://releases.example.com/fleet"), (error: unknown) => {
+      assert.ok(error instanceof ReleaseError);
+      assert.match(error.message, /--store 'ftp:\/\/releases\.example\.com\/fleet': ftp:\/\/ is not a release store\. Fix: use s3:\/\//);
+      return true;
+    });
+  });
+
+  it("opens s3:// as an S3 store and a path as a directory store", () => {
+    assert.ok(openStore("s3://bucket/prefix") instanceof S3ReleaseStore);
+    assert.ok(openStore("some/dir") instanceof LocalReleaseStore);
   });
 });
