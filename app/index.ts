@@ -1,12 +1,12 @@
 import Koa from "koa";
 import { loadConfig, type AppConfig } from "./config";
 import { isHttpLikeError } from "./errors";
-import { type AppLogger, JsonLogger } from "./logger";
+import { type AppLogger, JsonLogger } from "../lambda/middleware/logger";
 import { useEnglishMessages } from "./schemas/locale";
-import { errorHandler } from "./middleware/error-handler";
-import { requestLogging } from "./middleware/logging";
-import { requestContext } from "./middleware/request-context";
-import { securityHeaders } from "./middleware/security-headers";
+import { errorHandler } from "../lambda/middleware/problem-errors";
+import { requestLogging } from "../lambda/middleware/access-log";
+import { requestContext } from "../lambda/middleware/request-context";
+import { securityHeaders } from "../lambda/middleware/security-headers";
 import { appResources, routing, type Resource } from "./routes";
 import type { AppState } from "./state";
 

@@ -1,6 +1,6 @@
 import { createApp } from "./index";
-import { createHandler } from "./lambda/create-handler";
-import { baselineHeaders } from "./middleware/security-headers";
+import { createHandler } from "../lambda/create-handler";
+import { baselineHeaders } from "../lambda/middleware/security-headers";
 
 /**
  * The Lambda entry point, created once per cold start (see app/lambda/create-handler.ts). The adapter adds the

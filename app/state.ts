@@ -1,5 +1,5 @@
 import type { ParameterizedContext } from "koa";
-import type { LambdaState } from "./lambda-state";
+import type { LambdaState } from "../lambda/lambda-state";
 
 /** What the app's middleware keeps on `ctx.state` for the rest of the request. */
 export interface AppState {

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { StageConfig } from "./config";
+import type { StageConfig } from "../core/stage-schema";
 
 /**
  * The function's environment, as the app's env contract reads it: FLEET_STAGE, FLEET_RELEASE, FLEET_LOG_LEVEL,

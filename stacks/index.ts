@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RegionalApi } from "./components/regional-api";
-import { StageConfigError, type StageConfig } from "./config";
+import { StageConfigError, type StageConfig } from "../core/stage-schema";
 import { lambdaEnvironment } from "./environment";
-import { targetKey, targetName } from "./naming";
+import { targetKey, targetName } from "../core/naming";
 import { Providers } from "./providers";
 import { resolveRelease, type ResolvedRelease } from "./release";
 import { loadStageConfig } from "./stage-config";

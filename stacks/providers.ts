@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { targetName } from "./naming";
+import { targetName } from "../core/naming";
 
 /**
  * The only place AWS providers are made: one per (account, region), plus one for Route53 in the hosted zone's

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { repoRoot } from "../build/bundle";
-import { buildRelease, type Digest, type PackedRelease } from "../release/artifact";
+import { buildRelease, type Digest, type PackedRelease } from "../artifacts/pack";
 
 /**
  * Where the Lambda code comes from. The program asks this module for one release; `fleet plan` and the tests swap

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { parseStageConfig, type StageConfig } from "./config";
+import { parseStageConfig, type StageConfig } from "../core/stage-schema";
 
 /**
  * The stage configuration as `pulumi up` sees it: every `fleet:` key of the running stack, validated by the

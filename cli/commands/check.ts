@@ -1,7 +1,7 @@
 import path from "node:path";
 import { repoRoot } from "../../build/bundle";
-import { StageConfigError } from "../../stacks/config";
-import { listStageFiles, readStageFile } from "../../stacks/stage-file";
+import { StageConfigError } from "../../core/stage-schema";
+import { listStageFiles, readStageFile } from "../../core/stage-file";
 import { CliError, defineCommand } from "../command";
 
 export default defineCommand({

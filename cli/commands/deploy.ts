@@ -1,7 +1,7 @@
-import { actor } from "../../release/git";
-import { asCli, digestArg, finishRollout, interruptSignal, progress, stageForTarget, stageOf, storeOf, targetOf, targetOptions, targetUsage } from "../../release/command-support";
-import { createRelease } from "../../release/create-release";
-import { rollout } from "../../release/rollout/rollout";
+import { actor } from "../../artifacts/git";
+import { asCli, digestArg, finishRollout, interruptSignal, progress, stageForTarget, stageOf, storeOf, targetOf, targetOptions, targetUsage } from "../release-support";
+import { createRelease } from "../../artifacts/create-release";
+import { rollout } from "../../rollout/rollout";
 import { CliError, defineCommand } from "../command";
 
 export default defineCommand({

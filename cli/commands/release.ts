@@ -1,5 +1,5 @@
-import { asCli, progress, storeOf } from "../../release/command-support";
-import { createRelease } from "../../release/create-release";
+import { asCli, progress, storeOf } from "../release-support";
+import { createRelease } from "../../artifacts/create-release";
 import { defineCommand } from "../command";
 
 export default defineCommand({

@@ -1,5 +1,5 @@
-import { asCli, storeOf } from "../../release/command-support";
-import { formatReleases } from "../../release/format";
+import { asCli, storeOf } from "../release-support";
+import { formatReleases } from "../format";
 import { defineCommand } from "../command";
 
 export default defineCommand({

@@ -1,8 +1,8 @@
-import { actor } from "../../release/git";
-import { asCli, confirm, digestArg, finishRollout, interruptSignal, progress, stageForTarget, stageOf, storeOf, targetOf, targetOptions, targetUsage } from "../../release/command-support";
-import { formatRollbackPlan } from "../../release/format";
-import { rollbackTargets } from "../../release/rollout/plans";
-import { rollout } from "../../release/rollout/rollout";
+import { actor } from "../../artifacts/git";
+import { asCli, confirm, digestArg, finishRollout, interruptSignal, progress, stageForTarget, stageOf, storeOf, targetOf, targetOptions, targetUsage } from "../release-support";
+import { formatRollbackPlan } from "../format";
+import { rollbackTargets } from "../../rollout/plans";
+import { rollout } from "../../rollout/rollout";
 import { defineCommand } from "../command";
 
 export default defineCommand({

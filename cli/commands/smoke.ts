@@ -1,7 +1,7 @@
-import { asCli, positiveInt, progress, stageOf, storeOf, targetOf, targetOptions, targetUsage } from "../../release/command-support";
-import { formatSmoke } from "../../release/format";
-import { smokeRegion, type SmokeResult } from "../../release/rollout/smoke";
-import type { LiveRegion } from "../../release/targets/target";
+import { asCli, positiveInt, progress, stageOf, storeOf, targetOf, targetOptions, targetUsage } from "../release-support";
+import { formatSmoke } from "../format";
+import { smokeRegion, type SmokeResult } from "../../rollout/smoke";
+import type { LiveRegion } from "../../targets/target";
 import { defineCommand } from "../command";
 
 export default defineCommand({

@@ -2,10 +2,10 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { buildBundle, repoRoot } from "../../build/bundle";
 import { PortInUseError, startEmulator, type ApiKind, type EndpointConfig, type RunningEndpoint } from "../../emulator";
-import { reloadOnChange } from "../../emulator/reload-on-change";
-import { defaultStage, stageEndpoints, type StageView } from "../../emulator/stage-endpoints";
-import { isAwsRegion } from "../../stacks/regions";
-import { readStageFile, stageFilePath } from "../../stacks/stage-file";
+import { reloadOnChange } from "../../local-cloud/reload-on-change";
+import { defaultStage, stageEndpoints, type StageView } from "../../local-cloud/stage-endpoints";
+import { isAwsRegion } from "../../core/regions";
+import { readStageFile, stageFilePath } from "../../core/stage-file";
 import { CliError, defineCommand } from "../command";
 
 export default defineCommand({
@@ -49,7 +49,7 @@ Example:
   },
   async run({ values }) {
     // Required on demand, like the commands: plain `fleet start` never loads the release code.
-    if (values.deployed) return (require("../../release/local/serve-deployed-command") as typeof import("../../release/local/serve-deployed-command")).runServeDeployed(values);
+    if (values.deployed) return (require("../start-deployed") as typeof import("../start-deployed")).runServeDeployed(values);
     const stack = values.stack;
     const port = parsePort(values.port);
     const api = parseApi(values.api);

@@ -1,8 +1,8 @@
 import { readdirSync } from "node:fs";
 import { repoRoot } from "../../build/bundle";
-import { asCli, positiveInt, stageOf, storeOf, targetOf, targetOptions, targetUsage } from "../../release/command-support";
-import { formatLedger, formatLive } from "../../release/format";
-import type { LiveRegion } from "../../release/targets/target";
+import { asCli, positiveInt, stageOf, storeOf, targetOf, targetOptions, targetUsage } from "../release-support";
+import { formatLedger, formatLive } from "../format";
+import type { LiveRegion } from "../../targets/target";
 import { defineCommand } from "../command";
 
 export default defineCommand({

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { rolePath, rolePrefix } from "../naming";
+import { rolePath, rolePrefix } from "../../core/naming";
 
 /** Inputs of one regional copy of the app's function. */
 export interface FleetFunctionArgs {

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { StageConfig } from "../config";
+import type { StageConfig } from "../../core/stage-schema";
 import { RegionalAlarms } from "./alarms";
 import type { RegionalEndpoint } from "./api-types";
 import { FleetFunction } from "./function";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
-import { rolePath } from "../naming";
+import { rolePath } from "../../core/naming";
 import { accessLogFormat, type RegionalEndpoint } from "./api-types";
 
 /** Inputs of a REST API in front of the function. */

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import path from "node:path";
-import { readStageFileValues } from "../stage-file";
+import { readStageFileValues } from "../../core/stage-file";
 import { useReleaseSource } from "../release";
 import { installRecorder } from "./recorder";
 import { planReleaseSource } from "./release-source";

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { repoRoot } from "../../build/bundle";
-import type { Digest } from "../../release/artifact";
+import type { Digest } from "../../artifacts/pack";
 import { defaultReleaseSource, readStoredRelease, storedReleasePath, type ReleaseSource } from "../release";
 import type { PlanReleaseMode } from "./types";
 

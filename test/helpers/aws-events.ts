@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Context } from "aws-lambda";
-import type { EventKind } from "../../app/lambda-state";
+import type { EventKind } from "../../lambda/lambda-state";
 
 /** Root of the copied AWS event fixtures (layout and SOURCES.md as in the shared set). */
 export const awsEventsDir = path.resolve(__dirname, "../fixtures/aws-events");

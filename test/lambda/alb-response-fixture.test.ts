@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import Koa from "koa";
-import { createHandler } from "../../app/lambda/create-handler";
+import { createHandler } from "../../lambda/create-handler";
 import { shapeOf } from "../emulator/shape";
 import { lambdaContext, loadAwsEvent } from "../helpers/aws-events";
 import { events } from "./events";

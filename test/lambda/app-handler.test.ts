@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import type { LambdaHandler } from "../../app/lambda/create-handler";
-import { alwaysHeaders, apiContentSecurityPolicy } from "../../app/middleware/security-headers";
-import type { LambdaResult } from "../../app/lambda/processors/event-processor";
+import type { LambdaHandler } from "../../lambda/create-handler";
+import { alwaysHeaders, apiContentSecurityPolicy } from "../../lambda/middleware/security-headers";
+import type { LambdaResult } from "../../lambda/processors/event-processor";
 import { lambdaContext, loadAwsEvent } from "../helpers/aws-events";
 import { events } from "./events";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { decodeBase64Strict, decodeEventBody, InvalidBase64BodyError } from "../../app/lambda/base64";
+import { decodeBase64Strict, decodeEventBody, InvalidBase64BodyError } from "../../lambda/base64";
 
 describe("decodeBase64Strict", () => {
   it("round-trips any bytes Buffer encodes", () => {

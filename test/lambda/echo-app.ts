@@ -1,5 +1,5 @@
 import Koa from "koa";
-import { type LambdaState, lambdaStateKey } from "../../app/lambda-state";
+import { type LambdaState, lambdaStateKey } from "../../lambda/lambda-state";
 
 /** What the echo app saw of one request. */
 export interface Echo {

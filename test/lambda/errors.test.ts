@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import Koa from "koa";
-import { createHandler } from "../../app/lambda/create-handler";
-import type { LambdaResult, LogEntry } from "../../app/lambda/processors/event-processor";
+import { createHandler } from "../../lambda/create-handler";
+import type { LambdaResult, LogEntry } from "../../lambda/processors/event-processor";
 import { lambdaContext } from "../helpers/aws-events";
 import { createEchoApp } from "./echo-app";
 import { events } from "./events";

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import type * as z from "zod/mini";
-import { albEventSchema, isAlbEvent } from "../../app/lambda/processors/alb";
-import { apiGatewayV1EventSchema, isApiGatewayV1Event } from "../../app/lambda/processors/api-gateway-v1";
-import { apiGatewayV2EventSchema, isApiGatewayV2Event } from "../../app/lambda/processors/api-gateway-v2";
+import { albEventSchema, isAlbEvent } from "../../lambda/processors/alb";
+import { apiGatewayV1EventSchema, isApiGatewayV1Event } from "../../lambda/processors/api-gateway-v1";
+import { apiGatewayV2EventSchema, isApiGatewayV2Event } from "../../lambda/processors/api-gateway-v2";
 import { loadAwsEvent, requestFixtures } from "../helpers/aws-events";
 
 /** Values of every JSON kind (and undefined), each shape the checks tell apart. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { createHandler } from "../../app/lambda/create-handler";
-import type { LogEntry } from "../../app/lambda/processors/event-processor";
+import { createHandler } from "../../lambda/create-handler";
+import type { LogEntry } from "../../lambda/processors/event-processor";
 import { type RequestFixture, lambdaContext, listFixtureFiles, loadAwsEvent, nonRequestFixtures, requestFixtures } from "../helpers/aws-events";
 import { type Echo, createEchoApp } from "./echo-app";
 

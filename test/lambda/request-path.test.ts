@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { normalizeBasePath, stripPathPrefix, toRequestPath } from "../../app/lambda/request-path";
+import { normalizeBasePath, stripPathPrefix, toRequestPath } from "../../lambda/request-path";
 
 describe("request path helpers", () => {
   it("normalizeBasePath: adds the leading slash, drops trailing ones, treats '' and '/' as none", () => {

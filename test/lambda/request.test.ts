@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { createHandler, type HandlerOptions } from "../../app/lambda/create-handler";
-import type { LambdaResult } from "../../app/lambda/processors/event-processor";
+import { createHandler, type HandlerOptions } from "../../lambda/create-handler";
+import type { LambdaResult } from "../../lambda/processors/event-processor";
 import { lambdaContext } from "../helpers/aws-events";
 import { type Echo, createEchoApp } from "./echo-app";
 import { deepFreeze, type EventObject, events, everyKind, withBody, withPath } from "./events";

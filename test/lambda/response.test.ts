@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
 import Koa from "koa";
-import { createHandler } from "../../app/lambda/create-handler";
-import type { LambdaResult, LogEntry } from "../../app/lambda/processors/event-processor";
+import { createHandler } from "../../lambda/create-handler";
+import type { LambdaResult, LogEntry } from "../../lambda/processors/event-processor";
 import { lambdaContext } from "../helpers/aws-events";
 import { events, everyKind } from "./events";
 

@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { createApp } from "../../app";
-import { createHandler } from "../../app/lambda/create-handler";
-import type { LogEntry } from "../../app/lambda/processors/event-processor";
-import { silentLogger, testConfig } from "../app/support";
+import { createHandler } from "../../lambda/create-handler";
+import type { LogEntry } from "../../lambda/processors/event-processor";
+import { silentLogger, testConfig } from "../../app/test/support";
 import { awsEventsDir, lambdaContext } from "../helpers/aws-events";
 
 const samEvents = "aws-sam-cli/templates/samcli/lib/generated_sample_events/events";

@@ -4,9 +4,9 @@ import os from "node:os";
 import path from "node:path";
 import fc from "fast-check";
 import { stringify } from "yaml";
-import { parseStageConfig, StageConfigError, stageConfigKeys } from "../../stacks/config";
-import { awsRegions } from "../../stacks/regions";
-import { readStageFile } from "../../stacks/stage-file";
+import { parseStageConfig, StageConfigError, stageConfigKeys } from "../../core/stage-schema";
+import { awsRegions } from "../../core/regions";
+import { readStageFile } from "../../core/stage-file";
 
 /** Scales with FLEET_FUZZ_RUNS like the handler properties (2,000 in `npm test`). */
 const runs = Number(process.env.FLEET_FUZZ_RUNS ?? 2000);

@@ -1,8 +1,8 @@
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { digestOf } from "../../release/artifact";
-import { deterministicZip } from "../../release/zip";
+import { digestOf } from "../../artifacts/pack";
+import { deterministicZip } from "../../artifacts/zip";
 
 /**
  * A stand-in release zip for mocked program runs, so stack tests never depend on building the app.

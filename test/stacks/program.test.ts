@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import { PlanError, planStack, type Plan, type PlannedResource } from "../../stacks/plan/engine";
-import { functionLogicalName } from "../../stacks/naming";
-import { readStageFile, readStageFileValues } from "../../stacks/stage-file";
+import { functionLogicalName } from "../../core/naming";
+import { readStageFile, readStageFileValues } from "../../core/stage-file";
 import { writeFixtureRelease } from "./fixture-release";
 
 /**

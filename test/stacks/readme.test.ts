@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { stageConfigKeys } from "../../stacks/config";
+import { stageConfigKeys } from "../../core/stage-schema";
 
 describe("README configuration reference", () => {
   it("lists exactly the keys of the stage schema, in its order", () => {

@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { digestPattern, type Digest } from "./pack";
+
+/** The Lambda runtime every release is built for (stacks/ deploys it as `nodejs22.x`). */
+export const releaseRuntime = "nodejs22.x";
+
+/** What the store keeps beside each release zip: enough to know where it came from and what API it serves. */
+export const ReleaseManifest = z.strictObject({
+  digest: z.string().regex(digestPattern),
+  /** Size of the zip in bytes. */
+  size: z.number().int().nonnegative(),
+  git: z.strictObject({
+    /** The commit the working tree was on, or null outside a git repository. */
+    commit: z.string().nullable(),
+    /** Whether the tree had uncommitted changes: a dirty release cannot be rebuilt from its commit alone. */
+    dirty: z.boolean(),
+  }),
+  /** ISO 8601 time the release was first stored. */
+  created: z.string(),
+  runtime: z.string(),
+  /** `sha256:<hex>` of the OpenAPI document (canonical JSON) the release serves at /openapi.json. */
+  openapi: z.string().regex(digestPattern).nullable(),
+});
+export type ReleaseManifest = z.infer<typeof ReleaseManifest> & { digest: Digest };
+
+/** Parses a stored manifest; `where` names the object so a corrupted store says which file is bad. */
+export function parseManifest(text: string, where: string): ReleaseManifest {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error(`release manifest ${where} is not JSON: the store is corrupted; run 'fleet release' again`);
+  }
+  const parsed = ReleaseManifest.safeParse(json);
+  if (!parsed.success) {
+    throw new Error(`release manifest ${where} is invalid (${z.prettifyError(parsed.error).replace(/\n/g, " ")}): run 'fleet release' again`);
+  }
+  return parsed.data as ReleaseManifest;
+}

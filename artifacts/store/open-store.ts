@@ -1,0 +1,24 @@
+import path from "node:path";
+import { repoRoot } from "../../build/bundle";
+import { ReleaseError } from "../../core/errors";
+import { LocalReleaseStore } from "./local-store";
+import { S3ReleaseStore } from "./s3-store";
+import type { ReleaseStore } from "./store";
+
+/** The default store: `.fleet/releases/` in the repository (git-ignored); stacks/ reads `sha256:` releases from here. */
+export const defaultStoreDir = path.join(repoRoot, ".fleet", "releases");
+
+/**
+ * Opens the store named by `--store`, else `$FLEET_STORE`, else the default directory.
+ * `s3://bucket/prefix` is an S3 store; any other `scheme://` is refused (it would otherwise become a directory
+ * named after the scheme); anything else is a directory.
+ */
+export function openStore(spec: string | undefined = process.env.FLEET_STORE): ReleaseStore {
+  if (!spec) return new LocalReleaseStore(defaultStoreDir);
+  if (spec.startsWith("s3://")) return new S3ReleaseStore(spec);
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(spec)?.[1];
+  if (scheme) {
+    throw new ReleaseError(`--store '${spec}': ${scheme}:// is not a release store. Fix: use s3://<bucket>[/<prefix>] or a directory path`);
+  }
+  return new LocalReleaseStore(path.resolve(spec));
+}

@@ -1,0 +1,81 @@
+import type { LedgerRecord } from "../artifacts/ledger";
+import type { ReleaseManifest } from "../artifacts/manifest";
+import type { PromotionPlan } from "../rollout/plans";
+import type { RolloutReport } from "../rollout/rollout";
+import type { SmokeResult } from "../rollout/smoke";
+import type { LiveRegion } from "../targets/target";
+
+/** Left-aligned columns, two spaces apart: the tables every command prints. */
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd();
+  return [line(header), ...rows.map(line)].join("\n") + "\n";
+}
+
+export function formatReleases(manifests: ReleaseManifest[]): string {
+  if (manifests.length === 0) return "no releases in the store: run 'fleet release'\n";
+  return table(
+    ["DIGEST", "CREATED", "SIZE", "COMMIT"],
+    manifests.map((m) => [m.digest, m.created, `${m.size}`, m.git.commit ? `${m.git.commit.slice(0, 12)}${m.git.dirty ? " (dirty)" : ""}` : "(no git)"]),
+  );
+}
+
+export function formatSmoke(stack: string, results: SmokeResult[]): string {
+  const rows = results.map((r) => [r.account, r.region, r.ok ? "ok" : "FAIL", r.status === null ? "-" : `${r.status}`, `${r.latencyMs} ms`, r.release ?? "-", r.failures.join("; ")]);
+  return `smoke ${stack}\n${table(["ACCOUNT", "REGION", "RESULT", "HTTP", "LATENCY", "RELEASE", "PROBLEMS"], rows)}`;
+}
+
+export function formatRollout(report: RolloutReport): string {
+  const rows = report.regions.map((o) => [o.account, o.region, o.result, short(o.from), short(o.to), o.live ? short(o.live) : o.result === "failed" ? "unknown" : "(none)", o.reason ?? ""]);
+  const verdict = report.ok ? "done" : report.interrupted ? "INTERRUPTED: changed regions were put back" : "FAILED: changed regions were put back";
+  return `${report.action} ${report.stack}: ${verdict}\n${table(["ACCOUNT", "REGION", "RESULT", "FROM", "TO", "LIVE", "WHY"], rows)}${nextSteps(report)}`;
+}
+
+/** What to do after a rollout that did not finish: every failure says how to go on. */
+function nextSteps(report: RolloutReport): string {
+  if (report.ok) return "";
+  const local = report.target === "local" ? " --local" : "";
+  const stuck = report.regions.filter((r) => r.result === "failed");
+  if (stuck.length > 0) {
+    return (
+      `${stuck.map((r) => r.key).join(", ")} could not be put back (see WHY): check with 'fleet smoke${local} --stack ${report.stack}', ` +
+      `then 'fleet rollback${local} --stack ${report.stack} --to <digest> --yes' to put them on a known release\n`
+    );
+  }
+  if (report.interrupted) return `every region is on the release in LIVE; run the ${report.action} again to finish it\n`;
+  return `every region is on the release in LIVE; fix what WHY says (the release, or the region), then run the ${report.action} again\n`;
+}
+
+export function formatPlan(plan: PromotionPlan): string {
+  const lines = [`promote ${plan.digest}`, `  from ${plan.from}: every region serves it and passed smoke`, `  to ${plan.to}:`];
+  const width = Math.max(0, ...plan.current.map((r) => r.key.length));
+  for (const r of plan.current) lines.push(`    ${r.key.padEnd(width)}  ${r.release ?? "(no release)"} -> ${r.release === plan.digest ? "(already there)" : plan.digest}`);
+  lines.push("  waves:");
+  plan.waves.forEach((wave, i) => lines.push(`    ${i + 1}. ${wave.join(", ") || "(nothing to do)"}`));
+  lines.push("  API changes:");
+  const all = plan.api.flatMap((a) => [...(a.note ? [`(${a.note})`] : []), ...a.changes.map((c) => `${c.breaking ? "BREAKING " : ""}${c.message}`)]);
+  lines.push(...(all.length ? all.map((l) => `    ${l}`) : ["    none"]));
+  return `${lines.join("\n")}\n`;
+}
+
+/** What `fleet rollback` is about to do: each region's release now and the one it goes back to. */
+export function formatRollbackPlan(stack: string, regions: { key: string; from: string | null; to: string }[]): string {
+  return `rollback ${stack}\n${table(["REGION", "FROM", "TO"], regions.map((r) => [r.key, r.from ?? "(none)", r.from === r.to ? `${r.to} (already there)` : r.to]))}`;
+}
+
+export function formatLive(stack: string, live: LiveRegion[]): string {
+  return `${stack}\n${table(["ACCOUNT", "REGION", "RELEASE", "URL"], live.map((r) => [r.account, r.region, r.release ?? "(none)", r.url ?? "-"]))}`;
+}
+
+export function formatLedger(records: LedgerRecord[]): string {
+  if (records.length === 0) return "no history yet\n";
+  return table(
+    ["TIME", "ACTION", "STACK", "REGION", "FROM", "TO", "RESULT", "WHO"],
+    records.map((r) => [r.time, r.action, r.stack, `${r.account}/${r.region}`, short(r.from), short(r.to), r.result, r.who]),
+  );
+}
+
+/** `sha256:` and 12 hex digits: enough to tell releases apart in a table; --json has them whole. */
+function short(digest: string | null): string {
+  return digest ? digest.slice(0, 19) : "-";
+}

@@ -1,0 +1,124 @@
+import { createInterface } from "node:readline/promises";
+import { CliError } from "./command";
+import { isDigest, type Digest } from "../artifacts/pack";
+import { ReleaseError } from "../core/errors";
+import { formatRollout } from "./format";
+import type { RolloutReport } from "../rollout/rollout";
+import { loadStage, type Stage, type StageLoader } from "../core/stage";
+import { LocalReleaseStore } from "../artifacts/store/local-store";
+import { defaultStoreDir, openStore } from "../artifacts/store/open-store";
+import type { ReleaseStore } from "../artifacts/store/store";
+import { LocalTarget } from "../targets/local-target";
+import { PulumiTarget } from "../targets/pulumi-target";
+import type { Progress, Target } from "../targets/target";
+
+/** The flags every release command shares. */
+export const targetOptions = {
+  local: { type: "boolean" },
+  store: { type: "string" },
+  json: { type: "boolean" },
+} as const;
+
+export const targetUsage = `  --local          the local cloud (.fleet/local/, served by 'fleet start') instead of real accounts
+  --store <where>  release store: a directory or s3://bucket/prefix (default $FLEET_STORE, else .fleet/releases)
+  --json           print the result as JSON on stdout (progress stays on stderr)`;
+
+/** Progress lines go to stderr so `--json` output on stdout stays parseable. */
+export const progress: Progress = (line) => process.stderr.write(`${line}\n`);
+
+/** Loads a stage, turning an unknown or invalid stack into a CLI error that names it. */
+export function stageOf(stack: string | undefined, flag = "--stack", loader: StageLoader = loadStage): Stage {
+  if (!stack) throw new CliError(`${flag} <stack> is required (e.g. ${flag} dev)`, 2);
+  try {
+    return loader(stack);
+  } catch (error) {
+    throw new CliError(`${flag} ${stack}: ${(error as Error).message}`, 2);
+  }
+}
+
+export function storeOf(spec: string | undefined): ReleaseStore {
+  try {
+    return openStore(spec);
+  } catch (error) {
+    throw new CliError((error as Error).message, 2);
+  }
+}
+
+/** The local cloud or the Pulumi stack for a stage. */
+export function targetOf(stage: Stage, local: boolean | undefined, store: ReleaseStore, options: { serve?: boolean } = {}): Target {
+  return local ? new LocalTarget({ stage, store, ...options }) : new PulumiTarget(stage);
+}
+
+/** A digest from the command line, or a usage error naming the flag. */
+export function digestArg(value: string | undefined, flag: string): Digest | undefined {
+  if (value === undefined) return undefined;
+  if (!isDigest(value)) throw new CliError(`${flag} '${value}' is not a release digest: expected sha256:<64 lowercase hex> (see 'fleet releases')`, 2);
+  return value;
+}
+
+/** Runs a command body, turning the release library's user errors into CLI errors. */
+export async function asCli<T>(body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof ReleaseError) throw new CliError(error.message, 1);
+    throw error;
+  }
+}
+
+/**
+ * Asks "yes/no" on the terminal unless `yes`; without a terminal and without --yes it refuses, because nobody
+ * could have read the plan.
+ */
+export async function confirm(question: string, yes: boolean | undefined): Promise<void> {
+  if (yes) return;
+  if (!process.stdin.isTTY) throw new CliError(`refusing to continue without confirmation: stdin is not a terminal. Re-run with --yes (or --dry-run to see the plan)`, 2);
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = (await rl.question(`${question} [y/N] `)).trim().toLowerCase();
+    if (answer !== "y" && answer !== "yes") throw new CliError("cancelled: nothing was changed", 1);
+  } finally {
+    rl.close();
+  }
+}
+
+/** An AbortSignal that Ctrl-C aborts (once); the rollout finishes or reverts the region in flight, then reports. */
+export function interruptSignal(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onInterrupt = () => {
+    if (controller.signal.aborted) return;
+    process.stderr.write("\ninterrupted: finishing the region in flight, then putting changed regions back…\n");
+    controller.abort();
+  };
+  process.on("SIGINT", onInterrupt);
+  return { signal: controller.signal, dispose: () => process.off("SIGINT", onInterrupt) };
+}
+
+/** A positive integer flag, e.g. `--timeout 5000`, or a usage error naming it. */
+export function positiveInt(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new CliError(`${flag} '${value}' must be a positive whole number`, 2);
+  return n;
+}
+
+/** Prints a rollout report (table or JSON) and gives the exit code: 0 done, 1 failed, 130 interrupted. */
+export function finishRollout(report: RolloutReport, json: boolean | undefined): number {
+  process.stdout.write(json ? `${JSON.stringify(report)}\n` : formatRollout(report));
+  if (report.ledgerError) throw new CliError(`the regions are as reported above, but the ledger was not written: ${report.ledgerError}`, 1);
+  return report.ok ? 0 : report.interrupted ? 130 : 1;
+}
+
+/**
+ * The Pulumi program reads `sha256:` releases from `.fleet/releases/` only: when the store is elsewhere (S3),
+ * copy the verified artifacts there first, so `pulumi up` deploys exactly the stored bytes.
+ */
+export async function stageForTarget(target: Target, store: ReleaseStore, digests: Iterable<Digest>): Promise<void> {
+  if (target.kind !== "pulumi") return;
+  const local = new LocalReleaseStore(defaultStoreDir);
+  if (store instanceof LocalReleaseStore && store.root === local.root) return;
+  for (const digest of new Set(digests)) {
+    const release = await store.get(digest);
+    await local.put(release, await store.openapi(digest));
+  }
+}

@@ -1,0 +1,101 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { parse } from "yaml";
+import { repoRoot } from "../build/bundle";
+import { parseStageConfig, SECRET_PLACEHOLDER, StageConfigError, type StageConfig, type StageConfigIssue } from "./stage-schema";
+
+/**
+ * Offline access to `Pulumi.<stack>.yaml`: no Pulumi CLI, no passphrase, no AWS.
+ * `fleet check`, `fleet plan` and the local emulator read stages through here.
+ */
+
+/** The raw `fleet:` values of a stack file, with every `secure:` value replaced by `SECRET_PLACEHOLDER`. */
+export interface StageFileValues {
+  /** Key without the `fleet:` prefix → value as written in the YAML. */
+  values: Record<string, unknown>;
+  /** Full keys (`fleet:secrets`) whose value holds at least one `secure:` entry: Pulumi treats them as secret. */
+  secretKeys: string[];
+}
+
+/** The stack file path for a stack name. */
+export function stageFilePath(stack: string, root = repoRoot): string {
+  return path.join(root, `Pulumi.${stack}.yaml`);
+}
+
+/** Stack names that have a `Pulumi.<stack>.yaml` in `root`, sorted. */
+export function listStageFiles(root = repoRoot): string[] {
+  return readdirSync(root)
+    .map((name) => /^Pulumi\.(.+)\.yaml$/.exec(name)?.[1])
+    .filter((stack): stack is string => stack !== undefined)
+    .sort();
+}
+
+/** Reads the `fleet:` keys of `Pulumi.<stack>.yaml` without validating them. @throws StageConfigError */
+export function readStageFileValues(stack: string, root = repoRoot): StageFileValues {
+  const file = stageFilePath(stack, root);
+  const fail = (message: string): never => {
+    throw new StageConfigError(stack, [{ key: path.basename(file), message }]);
+  };
+  if (!existsSync(file)) fail(`not found in ${root}. Fix: pulumi stack init ${stack}, then set its fleet: keys (README "Deploying to AWS")`);
+  let document: unknown;
+  try {
+    document = parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    fail(`is not valid YAML: ${(error as Error).message.split("\n")[0]}. Fix: correct the YAML syntax`);
+  }
+  const config = (document as { config?: unknown } | null)?.config ?? {};
+  if (typeof config !== "object" || config === null || Array.isArray(config)) fail("has a config: section that is not a map. Fix: write config: with one key per line");
+
+  const values: Record<string, unknown> = {};
+  const secretKeys = new Set<string>();
+  const issues: StageConfigIssue[] = [];
+  for (const [fullKey, value] of Object.entries(config as Record<string, unknown>)) {
+    // Keys without a namespace belong to the project, which is named fleet.
+    const [namespace, key] = fullKey.includes(":") ? (fullKey.split(/:(.*)/s) as [string, string]) : ["fleet", fullKey];
+    if (namespace !== "fleet") continue;
+    values[key] = replaceSecure(value, [key], (secretPath) => {
+      secretKeys.add(`fleet:${key}`);
+      if (key !== "secrets") {
+        issues.push({ key: `fleet:${secretPath.join(".")}`, message: "is encrypted, but only fleet:secrets may hold secret values. Fix: move it to fleet:secrets.<NAME>" });
+      }
+    });
+  }
+  const secrets = values.secrets;
+  if (secrets && typeof secrets === "object" && !Array.isArray(secrets)) {
+    for (const [name, value] of Object.entries(secrets)) {
+      if (value !== SECRET_PLACEHOLDER) {
+        issues.push({
+          key: `fleet:secrets.${name}`,
+          message: `is stored in plain text. Fix: pulumi config set --secret --path 'fleet:secrets.${name}' <value> -s ${stack}`,
+        });
+      }
+    }
+  }
+  if (issues.length > 0) throw new StageConfigError(stack, issues);
+  return { values, secretKeys: [...secretKeys] };
+}
+
+/**
+ * Reads and validates `Pulumi.<stack>.yaml`: the same schema and messages as `pulumi up`.
+ * Secret values are not decrypted: each reads as `SECRET_PLACEHOLDER`.
+ * @throws StageConfigError naming the stack, the key path and the fix.
+ */
+export function readStageFile(stack: string, root = repoRoot): StageConfig {
+  return parseStageConfig(stack, readStageFileValues(stack, root).values);
+}
+
+function isSecure(value: unknown): value is { secure: string } {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && typeof (value as { secure?: unknown }).secure === "string";
+}
+
+function replaceSecure(value: unknown, at: string[], onSecure: (path: string[]) => void): unknown {
+  if (isSecure(value)) {
+    onSecure(at);
+    return SECRET_PLACEHOLDER;
+  }
+  if (Array.isArray(value)) return value.map((item, index) => replaceSecure(item, [...at, String(index)], onSecure));
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, replaceSecure(item, [...at, key], onSecure)]));
+  }
+  return value;
+}

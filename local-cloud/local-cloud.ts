@@ -1,0 +1,250 @@
+import { watch, type FSWatcher } from "node:fs";
+import { access, mkdir, rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { Digest } from "../artifacts/pack";
+import type { Stage } from "../core/stage";
+import { ArtifactError, hexOf, type ReleaseStore } from "../artifacts/store/store";
+import { extractZip } from "../artifacts/unzip";
+import { defaultLocalDir, readLocalState, stateFile, writeLocalEndpoints, type LocalEndpoints } from "./local-state";
+
+/** One endpoint as the emulator (emulator/) takes it. */
+export interface EmulatorEndpointSpec {
+  key: string;
+  account: string;
+  region: string;
+  port: number;
+  api: "rest" | "http";
+  stage: string;
+  bundleFile: string;
+  env: Record<string, string>;
+  timeoutMs: number;
+}
+
+/** The running emulator, as far as the local cloud uses it. */
+export interface RunningEmulator {
+  endpoints: { key: string; region: string; url: string }[];
+  /** Swaps one endpoint's code; rejects when the new bundle fails to load (the old one keeps serving). */
+  replace(key: string, code: { bundleFile: string; env: Record<string, string> }): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type StartEmulator = (options: { endpoints: EmulatorEndpointSpec[]; log?: (key: string, text: string) => void }) => Promise<RunningEmulator>;
+
+export interface LocalCloudOptions {
+  stage: Stage;
+  store: ReleaseStore;
+  /** @default .fleet/local */
+  dir?: string;
+  /** First port; regions take consecutive ports. @default 0 (ephemeral, one per region) */
+  port?: number;
+  /** Publish `<stack>.endpoints.json` so other `fleet` processes find this cloud. @default true */
+  publish?: boolean;
+  /** @default the emulator's startEmulator */
+  startEmulator?: StartEmulator;
+  /** Where the functions' output and state changes go. @default nowhere */
+  log?: (line: string) => void;
+}
+
+// What a region with no release answers: API Gateway in front of nothing deployed yet.
+const noReleaseHandler = `exports.handler = async () => ({
+  statusCode: 503,
+  headers: { "content-type": "application/problem+json" },
+  body: JSON.stringify({ type: "about:blank", title: "No release deployed", status: 503,
+    detail: "This region serves no release yet: run 'fleet deploy --local --stack " + process.env.FLEET_STAGE + "'" }),
+});
+`;
+
+// What a region answers when its release cannot be read from the store (missing, or its sha256 no longer matches).
+const unavailableHandler = (detail: string) => `exports.handler = async () => ({
+  statusCode: 503,
+  headers: { "content-type": "application/problem+json" },
+  body: JSON.stringify({ type: "about:blank", title: "Release unavailable", status: 503, detail: ${JSON.stringify(detail)} }),
+});
+`;
+
+/**
+ * The local cloud for one stack: the emulator serving, per account × region, the release that
+ * `.fleet/local/<stack>.json` names, extracted from the store (sha256 re-checked). `watch()` applies state changes
+ * without a restart.
+ */
+export class LocalCloud {
+  private readonly serving = new Map<string, Digest | null>();
+  private readonly errors = new Map<string, { release: string; message: string }>();
+  private watcher: FSWatcher | undefined;
+  private syncing: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    private readonly options: Required<Omit<LocalCloudOptions, "log">> & { log: (line: string) => void },
+    private emulator: RunningEmulator | undefined,
+  ) {}
+
+  static async start(options: LocalCloudOptions): Promise<LocalCloud> {
+    const full = {
+      dir: defaultLocalDir(),
+      port: 0,
+      publish: true,
+      startEmulator: defaultStartEmulator,
+      log: () => undefined,
+      ...options,
+    };
+    const cloud = new LocalCloud(full, undefined);
+    await mkdir(full.dir, { recursive: true });
+    const state = await readLocalState(full.dir, full.stage.stack);
+    const specs: EmulatorEndpointSpec[] = [];
+    for (const [index, ref] of full.stage.regions.entries()) {
+      const digest = state.releases[ref.key] ?? null;
+      specs.push({
+        key: ref.key,
+        account: ref.account,
+        region: ref.region,
+        port: full.port === 0 ? 0 : full.port + index,
+        api: full.stage.api,
+        stage: full.stage.stack,
+        bundleFile: await cloud.startingBundle(ref.key, digest),
+        env: cloud.envFor(ref.region, digest),
+        timeoutMs: full.stage.timeoutMs,
+      });
+    }
+    cloud.emulator = await full.startEmulator({ endpoints: specs, log: (key, text) => full.log(`[${full.stage.stack} ${key}] ${text.trimEnd()}`) });
+    await cloud.publish();
+    return cloud;
+  }
+
+  /** `"<account>/<region>"` → base URL. */
+  urls(): Record<string, string> {
+    return Object.fromEntries((this.emulator?.endpoints ?? []).map((e) => [e.key, e.url]));
+  }
+
+  /** What each region has actually loaded. */
+  releases(): Record<string, Digest | null> {
+    return Object.fromEntries(this.serving);
+  }
+
+  /** Re-reads the state file and swaps every region whose release changed; calls are serialized. */
+  sync(): Promise<void> {
+    const next = this.syncing.then(() => this.syncOnce());
+    this.syncing = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Applies state-file changes as they happen (what `fleet start` does). */
+  watch(): void {
+    const { dir, stage } = this.options;
+    const file = path.basename(stateFile(dir, stage.stack));
+    let timer: NodeJS.Timeout | undefined;
+    this.watcher = watch(dir, (_event, name) => {
+      if (name !== file) return;
+      clearTimeout(timer);
+      // Debounced: an atomic write shows up as several events.
+      timer = setTimeout(() => {
+        this.sync().catch((error: unknown) => this.options.log(`${stage.stack}: could not apply ${file}: ${(error as Error).message}`));
+      }, 50);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.watcher?.close();
+    await this.syncing;
+    await this.emulator?.close();
+    if (this.options.publish) await rm(path.join(this.options.dir, `${this.options.stage.stack}.endpoints.json`), { force: true });
+  }
+
+  private async syncOnce(): Promise<void> {
+    if (this.closed || !this.emulator) return;
+    const { stage, log } = this.options;
+    const state = await readLocalState(this.options.dir, stage.stack);
+    const failures: string[] = [];
+    for (const ref of stage.regions) {
+      const digest = state.releases[ref.key] ?? null;
+      if (this.serving.get(ref.key) === digest) continue;
+      try {
+        await this.emulator.replace(ref.key, { bundleFile: await this.bundleFor(digest), env: this.envFor(ref.region, digest) });
+        this.serving.set(ref.key, digest);
+        this.errors.delete(ref.key);
+        log(`${stage.stack} ${ref.key}: now serving ${digest ?? "no release"}`);
+      } catch (error) {
+        // Only a new failure fails this sync: a region still unable to load the release it already failed on (a
+        // corrupted artifact) must not block a rollout that is moving other regions off it.
+        if (this.errors.get(ref.key)?.release !== (digest ?? "none")) failures.push(`${ref.key}: ${(error as Error).message}`);
+        this.errors.set(ref.key, { release: digest ?? "none", message: (error as Error).message });
+      }
+    }
+    await this.publish();
+    if (failures.length > 0) throw new Error(`local cloud could not load the release in ${failures.join("; ")}`);
+  }
+
+  /**
+   * The bundle a region starts on. A release missing or corrupted in the store does not stop the others: the region
+   * answers 503 saying why (smoke fails it) and is not marked as serving it, so the next sync tries again and a
+   * rollback can still put the region on a good release.
+   */
+  private async startingBundle(key: string, digest: Digest | null): Promise<string> {
+    try {
+      const file = await this.bundleFor(digest);
+      this.serving.set(key, digest);
+      return file;
+    } catch (error) {
+      if (!(error instanceof ArtifactError)) throw error;
+      this.serving.set(key, null);
+      this.errors.set(key, { release: digest ?? "none", message: error.message });
+      this.options.log(`${this.options.stage.stack} ${key}: cannot serve ${digest}: ${error.message}`);
+      const file = path.join(this.options.dir, "cache", "unavailable", `${key.replace("/", "-")}.js`);
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, unavailableHandler(error.message));
+      return file;
+    }
+  }
+
+  private envFor(region: string, digest: Digest | null): Record<string, string> {
+    const { stage } = this.options;
+    return { ...stage.env, AWS_REGION: region, FLEET_STAGE: stage.stack, ...(digest ? { FLEET_RELEASE: digest } : {}) };
+  }
+
+  /**
+   * The `index.js` of a release, extracted once into `.fleet/local/cache/<hex>/` from the verified zip. The zip is
+   * read (and its sha256 re-checked) every time, cache or not: a release corrupted in the store is never served.
+   */
+  private async bundleFor(digest: Digest | null): Promise<string> {
+    const cache = path.join(this.options.dir, "cache");
+    if (digest === null) {
+      const file = path.join(cache, "no-release", "index.js");
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, noReleaseHandler);
+      return file;
+    }
+    const dir = path.join(cache, hexOf(digest));
+    const file = path.join(dir, "index.js");
+    const { zip } = await this.options.store.get(digest);
+    if (await exists(file)) return file;
+    const temp = `${dir}.${process.pid}.tmp`;
+    await rm(temp, { recursive: true, force: true });
+    await extractZip(zip, temp);
+    await rename(temp, dir).catch(async (error: NodeJS.ErrnoException) => {
+      // Another process extracted the same release first: theirs is as good as ours.
+      if (error.code !== "ENOTEMPTY" && error.code !== "EEXIST") throw error;
+      await rm(temp, { recursive: true, force: true });
+    });
+    return file;
+  }
+
+  private async publish(): Promise<void> {
+    if (!this.options.publish) return;
+    const published: LocalEndpoints = { pid: process.pid, endpoints: this.urls(), serving: this.releases(), errors: Object.fromEntries(this.errors) };
+    await writeLocalEndpoints(this.options.dir, this.options.stage.stack, published);
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+// Required lazily so commands that never run the local cloud do not load the emulator.
+const defaultStartEmulator: StartEmulator = (options) => {
+  const { startEmulator } = require("../emulator") as typeof import("../emulator");
+  return startEmulator(options);
+};

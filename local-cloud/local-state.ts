@@ -1,0 +1,98 @@
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { z } from "zod";
+import { repoRoot } from "../build/bundle";
+import { digestPattern, type Digest } from "../artifacts/pack";
+
+/**
+ * Where the local cloud keeps its state: `<dir>/<stack>.json` (what each region serves) and `<stack>.endpoints.json`.
+ * `$FLEET_LOCAL_DIR` moves it (tests use a temporary directory). @default .fleet/local
+ */
+export function defaultLocalDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.FLEET_LOCAL_DIR ? path.resolve(env.FLEET_LOCAL_DIR) : path.join(repoRoot, ".fleet", "local");
+}
+
+/** `.fleet/local/<stack>.json`: the local `pulumi up` result, i.e. which release each account × region serves. */
+export const LocalState = z.strictObject({
+  releases: z.record(z.string(), z.string().regex(digestPattern)),
+});
+export type LocalState = { releases: Record<string, Digest> };
+
+/**
+ * `.fleet/local/<stack>.endpoints.json`, written by a running local cloud (`fleet start`): its URLs and the
+ * releases it has actually loaded, so other commands know when a state change is live.
+ */
+export const LocalEndpoints = z.strictObject({
+  pid: z.number().int(),
+  endpoints: z.record(z.string(), z.string()),
+  serving: z.record(z.string(), z.string().nullable()),
+  /** Per region, a release it could not load: `{ release, message }`, so a waiting command fails at once. */
+  errors: z.record(z.string(), z.strictObject({ release: z.string(), message: z.string() })).optional(),
+});
+export type LocalEndpoints = z.infer<typeof LocalEndpoints>;
+
+export function stateFile(dir: string, stack: string): string {
+  return path.join(dir, `${stack}.json`);
+}
+
+export function endpointsFile(dir: string, stack: string): string {
+  return path.join(dir, `${stack}.endpoints.json`);
+}
+
+/** Reads a stack's local state; a stack never deployed locally serves nothing. */
+export async function readLocalState(dir: string, stack: string): Promise<LocalState> {
+  const file = stateFile(dir, stack);
+  const json = await readJson(file);
+  if (json === undefined) return { releases: {} };
+  const parsed = LocalState.safeParse(json);
+  if (!parsed.success) throw new Error(`${file} is invalid (${z.prettifyError(parsed.error).replace(/\n/g, " ")}): fix or delete it, then deploy again`);
+  return parsed.data as LocalState;
+}
+
+export async function writeLocalState(dir: string, stack: string, state: LocalState): Promise<void> {
+  await writeJsonAtomic(stateFile(dir, stack), state);
+}
+
+/** The endpoints a running local cloud published, or undefined when none runs for this stack. */
+export async function readLocalEndpoints(dir: string, stack: string): Promise<LocalEndpoints | undefined> {
+  const json = await readJson(endpointsFile(dir, stack)).catch(() => undefined);
+  const parsed = LocalEndpoints.safeParse(json);
+  if (!parsed.success || !isAlive(parsed.data.pid)) return undefined;
+  return parsed.data;
+}
+
+export async function writeLocalEndpoints(dir: string, stack: string, endpoints: LocalEndpoints): Promise<void> {
+  await writeJsonAtomic(endpointsFile(dir, stack), endpoints);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+async function readJson(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new Error(`${file} is not JSON: fix or delete it`);
+  }
+}
+
+// Write then rename, so a watcher never reads half a file.
+async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, `${JSON.stringify(value, null, 2)}\n`);
+  await rename(temp, file);
+}

@@ -1,0 +1,87 @@
+import type { Digest } from "../artifacts/pack";
+import { ReleaseError } from "../core/errors";
+import type { LedgerRecord } from "../artifacts/ledger";
+import { diffOpenApi, type ApiChange } from "./openapi-diff";
+import type { ReleaseStore } from "../artifacts/store/store";
+import type { LiveRegion, Target } from "../targets/target";
+import { smokeRegions, type SmokeResult } from "./smoke";
+
+/** What `fleet promote` is about to do, shown before it asks and printed by `--dry-run`. */
+export interface PromotionPlan {
+  from: string;
+  to: string;
+  digest: Digest;
+  /** The source stack's smoke results: all passed, or there is no plan. */
+  sourceSmoke: SmokeResult[];
+  /** The destination as it is now. */
+  current: LiveRegion[];
+  /** Differences from each release the destination serves now to the promoted one. */
+  api: { base: Digest | null; changes: ApiChange[]; note?: string }[];
+  /** The destination's regions, wave by wave. */
+  waves: string[][];
+}
+
+export interface PromotionCheckOptions {
+  source: Target;
+  destination: Target;
+  store: ReleaseStore;
+  allowBreaking: boolean;
+  smokeTimeoutMs?: number;
+}
+
+/**
+ * Checks a promotion can go ahead: the source serves one digest in every region and passes smoke, the artifact is
+ * in the store with its sha256 intact, and its API breaks nothing the destination serves (unless allowed).
+ */
+export async function planPromotion(options: PromotionCheckOptions): Promise<PromotionPlan> {
+  const { source, destination, store } = options;
+  const from = source.stage.stack;
+  const sourceLive = await source.live();
+  const missing = sourceLive.filter((r) => !r.release);
+  if (missing.length > 0) throw new ReleaseError(`${from} does not serve a release in ${missing.map((r) => r.key).join(", ")}: deploy one there first ('fleet deploy --stack ${from}')`);
+  const digests = [...new Set(sourceLive.map((r) => r.release!))];
+  if (digests.length > 1) {
+    throw new ReleaseError(`${from} serves different releases (${sourceLive.map((r) => `${r.key}=${r.release}`).join(", ")}): promote only what every region of ${from} runs; deploy one release to all of ${from} first`);
+  }
+  const digest = digests[0]!;
+  const sourceSmoke = await smokeRegions(sourceLive, () => ({ expect: digest, timeoutMs: options.smokeTimeoutMs ?? 10_000 }));
+  const failed = sourceSmoke.filter((r) => !r.ok);
+  if (failed.length > 0) throw new ReleaseError(`${from} fails smoke, so ${digest} is not promoted: ${failed.map((r) => `${r.key}: ${r.failures.join("; ")}`).join(" | ")}`);
+  await store.get(digest);
+
+  const current = await destination.live();
+  const promoted = await store.openapi(digest);
+  const bases = [...new Set(current.map((r) => r.release ?? null))].filter((d) => d !== digest);
+  const api: PromotionPlan["api"] = [];
+  for (const base of bases) {
+    if (base === null) {
+      api.push({ base, changes: [], note: "some regions serve no release yet: nothing to compare" });
+      continue;
+    }
+    const before = (await store.has(base)) ? await store.openapi(base) : undefined;
+    if (before === undefined || promoted === undefined) api.push({ base, changes: [], note: `no OpenAPI document stored for ${before === undefined ? base : digest}: not compared` });
+    else api.push({ base, changes: diffOpenApi(before, promoted) });
+  }
+  const breaking = api.flatMap((a) => a.changes.filter((c) => c.breaking));
+  if (breaking.length > 0 && !options.allowBreaking) {
+    throw new ReleaseError(`${digest} breaks the API ${destination.stage.stack} serves:\n  ${breaking.map((c) => c.message).join("\n  ")}\npass --allow-breaking to promote anyway`);
+  }
+  const pending = current.filter((r) => r.release !== digest).map((r) => r.key);
+  return { from, to: destination.stage.stack, digest, sourceSmoke, current, api, waves: pending.length <= 1 ? [pending] : [pending.slice(0, 1), pending.slice(1)] };
+}
+
+/**
+ * The digest each region goes back to: `to` everywhere when given, else, per region, the `from` of the ledger's
+ * latest deploy or promote that put the region on what it serves now (rollbacks are skipped, so rolling back twice
+ * walks further back instead of undoing the first rollback).
+ */
+export function rollbackTargets(live: LiveRegion[], ledger: LedgerRecord[], stack: string, to?: Digest): Record<string, Digest> {
+  if (to) return Object.fromEntries(live.map((r) => [r.key, to]));
+  const desired: Record<string, Digest> = {};
+  for (const region of live) {
+    const last = [...ledger].reverse().find((r) => r.stack === stack && `${r.account}/${r.region}` === region.key && r.action !== "rollback" && r.result === "changed" && r.to === region.release);
+    if (!last?.from) throw new ReleaseError(`no earlier release of ${stack} ${region.key} in the ledger: pass --to sha256:<hex> (see 'fleet status --stack ${stack}')`);
+    desired[region.key] = last.from as Digest;
+  }
+  return desired;
+}

@@ -1,0 +1,33 @@
+import type { Digest } from "../artifacts/pack";
+import type { RegionRef, Stage } from "../core/stage";
+
+/** One account × region as it is now: where it answers and which release it serves. */
+export interface LiveRegion extends RegionRef {
+  /** Regional base URL as a client uses it (REST: with the `/<stage>` prefix); undefined when not deployed. */
+  url: string | undefined;
+  /** The release it serves; undefined when none is deployed or it runs a build from source. */
+  release: Digest | undefined;
+}
+
+/** Progress lines for stderr: one per account/region step. */
+export type Progress = (line: string) => void;
+
+/**
+ * Where a stack runs: the local cloud (`--local`) or real AWS through Pulumi. Everything else (smoke gates, waves,
+ * revert, ledger, OpenAPI diff) is written once against this interface.
+ */
+export interface Target {
+  readonly kind: "local" | "pulumi";
+  readonly stage: Stage;
+  /** Every account × region of the stack, in stage order, with what it serves now. */
+  live(): Promise<LiveRegion[]>;
+  /**
+   * Puts each listed region on its digest (`null`: take the region's release away, only for a first deploy that
+   * failed); regions not listed keep theirs. Resolves once the change is live.
+   */
+  apply(releases: Record<string, Digest | null>, progress: Progress): Promise<void>;
+  /** Shows what `apply` would change without changing it (Pulumi: `pulumi preview`); absent where there is nothing more to show than the plan. */
+  preview?(releases: Record<string, Digest | null>, progress: Progress): Promise<void>;
+  /** Releases whatever the target holds open (servers, watchers). */
+  close(): Promise<void>;
+}

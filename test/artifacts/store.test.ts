@@ -1,0 +1,100 @@
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createRelease } from "../../artifacts/create-release";
+import type { LedgerRecord } from "../../artifacts/ledger";
+import { ReleaseError } from "../../core/errors";
+import { LocalReleaseStore } from "../../artifacts/store/local-store";
+import { openStore } from "../../artifacts/store/open-store";
+import { S3ReleaseStore } from "../../artifacts/store/s3-store";
+import { ArtifactError, hexOf } from "../../artifacts/store/store";
+import { testOpenApi, writeTestBundle } from "../helpers/test-bundle";
+
+describe("LocalReleaseStore", () => {
+  let root: string;
+  let bundle: string;
+  beforeEach(async () => {
+    root = await mkdtemp(path.join(tmpdir(), "fleet-store-"));
+    bundle = await writeTestBundle({ version: "store" });
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+    await rm(bundle, { recursive: true, force: true });
+  });
+
+  it("stores zip, manifest and OpenAPI document under the digest's hex, where stacks/ looks", async () => {
+    const store = new LocalReleaseStore(root);
+    const manifest = await createRelease({ store, bundleDir: bundle, now: new Date("2026-01-02T03:04:05Z") });
+    const hex = hexOf(manifest.digest);
+    assert.equal(manifest.created, "2026-01-02T03:04:05.000Z");
+    assert.equal(manifest.runtime, "nodejs22.x");
+    assert.match(manifest.openapi ?? "", /^sha256:[0-9a-f]{64}$/);
+    const zip = await readFile(path.join(root, `${hex}.zip`));
+    assert.equal(manifest.size, zip.length);
+    assert.deepEqual(JSON.parse(await readFile(path.join(root, `${hex}.json`), "utf8")), manifest);
+    assert.deepEqual(await store.openapi(manifest.digest), testOpenApi());
+    assert.deepEqual((await store.get(manifest.digest)).zip, zip);
+    assert.deepEqual(await store.list(), [manifest]);
+  });
+
+  it("keeps the first manifest when the same release is stored again", async () => {
+    const store = new LocalReleaseStore(root);
+    const first = await createRelease({ store, bundleDir: bundle, now: new Date("2026-01-01T00:00:00Z") });
+    const second = await createRelease({ store, bundleDir: bundle, now: new Date("2026-02-01T00:00:00Z") });
+    assert.equal(second.digest, first.digest);
+    assert.equal(second.created, first.created);
+    assert.equal((await store.list()).length, 1);
+  });
+
+  it("refuses a zip whose bytes no longer match its digest, naming the file", async () => {
+    const store = new LocalReleaseStore(root);
+    const { digest } = await createRelease({ store, bundleDir: bundle });
+    const file = path.join(root, `${hexOf(digest)}.zip`);
+    const bytes = await readFile(file);
+    const at = bytes.length - 30;
+    bytes.writeUInt8(bytes.readUInt8(at) ^ 0xff, at);
+    await writeFile(file, bytes);
+    await assert.rejects(store.get(digest), (error: Error) => error instanceof ArtifactError && /corrupted/.test(error.message) && error.message.includes(file));
+  });
+
+  it("says a digest it does not hold is not in the store", async () => {
+    const store = new LocalReleaseStore(root);
+    await assert.rejects(store.get(`sha256:${"a".repeat(64)}`), /is not in the store/);
+    assert.equal(await store.has(`sha256:${"a".repeat(64)}`), false);
+  });
+
+  it("reports an unwritable store as such", async () => {
+    // A regular file where the directory should be: unwritable even for root, which ignores permissions.
+    const blocked = path.join(root, "not-a-dir");
+    await writeFile(blocked, "");
+    const store = new LocalReleaseStore(path.join(blocked, "releases"));
+    await assert.rejects(createRelease({ store, bundleDir: bundle }), /is not writable \(ENOTDIR\)/);
+  });
+
+  it("appends ledger records and reads them back in order", async () => {
+    const store = new LocalReleaseStore(root);
+    const record = (region: string): LedgerRecord => ({
+      time: "2026-01-01T00:00:00.000Z", action: "deploy", stack: "dev", account: "111111111111", region,
+      from: null, to: `sha256:${"b".repeat(64)}`, result: "changed", live: `sha256:${"b".repeat(64)}`, who: "tester",
+    });
+    await store.appendLedger([record("us-east-1")]);
+    await store.appendLedger([record("eu-west-1"), record("ap-south-1")]);
+    assert.deepEqual((await store.ledger()).map((r) => r.region), ["us-east-1", "eu-west-1", "ap-south-1"]);
+  });
+});
+
+describe("openStore", () => {
+  it("refuses a store URL of another scheme instead of making a directory named after it", () => {
+    assert.throws(() => openStore("ftp://releases.example.com/fleet"), (error: unknown) => {
+      assert.ok(error instanceof ReleaseError);
+      assert.match(error.message, /--store 'ftp:\/\/releases\.example\.com\/fleet': ftp:\/\/ is not a release store\. Fix: use s3:\/\//);
+      return true;
+    });
+  });
+
+  it("opens s3:// as an S3 store and a path as a directory store", () => {
+    assert.ok(openStore("s3://bucket/prefix") instanceof S3ReleaseStore);
+    assert.ok(openStore("some/dir") instanceof LocalReleaseStore);
+  });
+});

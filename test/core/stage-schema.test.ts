@@ -1,0 +1,210 @@
+import assert from "node:assert/strict";
+import { parseStageConfig, StageConfigError, type StageConfigIssue } from "../../core/stage-schema";
+
+/** A valid stage; each test breaks one rule of it. */
+function validStage(): Record<string, unknown> {
+  return {
+    targets: [
+      { account: "111111111111", roleArn: "arn:aws:iam::111111111111:role/fleet-deploy", regions: ["us-east-1", "eu-west-1"] },
+      { account: "222222222222", roleArn: "arn:aws:iam::222222222222:role/fleet-deploy", regions: ["us-east-1"] },
+    ],
+    api: "http",
+  };
+}
+
+function issuesOf(raw: Record<string, unknown>): StageConfigIssue[] {
+  try {
+    parseStageConfig("test", raw);
+  } catch (error) {
+    assert.ok(error instanceof StageConfigError, `expected StageConfigError, got ${String(error)}`);
+    assert.equal(error.stackName, "test");
+    assert.match(error.message, /^stack "test": invalid configuration in Pulumi\.test\.yaml/);
+    return error.issues;
+  }
+  assert.fail("the configuration was accepted");
+}
+
+/** Asserts exactly one issue, on `key`, whose message matches `pattern` and carries a fix. */
+function assertRejects(raw: Record<string, unknown>, key: string, pattern: RegExp): void {
+  const issues = issuesOf(raw);
+  assert.deepEqual(issues.map((issue) => issue.key), [key], JSON.stringify(issues));
+  assert.match(issues[0]!.message, pattern);
+  assert.match(issues[0]!.message, /Fix: /);
+}
+
+describe("stage config schema (stacks/config.ts)", () => {
+  it("accepts a minimal stage and fills the documented defaults", () => {
+    const config = parseStageConfig("test", { targets: validStage().targets });
+    assert.equal(config.api, "http");
+    assert.equal(config.memory, 512);
+    assert.equal(config.timeout, 10);
+    assert.equal(config.architecture, "arm64");
+    assert.equal(config.logRetentionDays, 14);
+    assert.equal(config.logLevel, "info");
+    assert.equal(config.tracing, false);
+    assert.deepEqual(config.throttle, { rate: 1000, burst: 2000 });
+    assert.deepEqual(config.env, {});
+    assert.deepEqual(config.secrets, {});
+    assert.equal(config.release, "build");
+    assert.equal(config.requireRelease, false);
+    assert.deepEqual(config.alarms, { p99LatencyMs: 2000, errorRate: 0.05 });
+  });
+
+  it("reads numbers and booleans written as strings by `pulumi config set`", () => {
+    const config = parseStageConfig("test", { ...validStage(), memory: "1024", timeout: "20", tracing: "true", requireRelease: "false" });
+    assert.equal(config.memory, 1024);
+    assert.equal(config.timeout, 20);
+    assert.equal(config.tracing, true);
+  });
+
+  it("rejects an account id that is not 12 digits", () => {
+    const stage = validStage();
+    (stage.targets as { account: string }[])[1]!.account = "12345";
+    assertRejects(stage, "fleet:targets[1].account", /12 digits/);
+  });
+
+  it("rejects an account id written as a number, asking for quotes", () => {
+    const stage = validStage();
+    (stage.targets as { account: unknown }[])[0]!.account = 111111111111;
+    assertRejects(stage, "fleet:targets[0].account", /quoted string/);
+  });
+
+  it("rejects a role ARN from another account than the target's", () => {
+    const stage = validStage();
+    (stage.targets as { roleArn: string }[])[1]!.roleArn = "arn:aws:iam::111111111111:role/fleet-deploy";
+    assertRejects(stage, "fleet:targets[1].roleArn", /account 111111111111, not in 222222222222/);
+  });
+
+  it("rejects a malformed role ARN", () => {
+    const stage = validStage();
+    (stage.targets as { roleArn: string }[])[0]!.roleArn = "fleet-deploy";
+    assertRejects(stage, "fleet:targets[0].roleArn", /not an IAM role ARN/);
+  });
+
+  it("rejects a region that does not exist, naming its index", () => {
+    const stage = validStage();
+    (stage.targets as { regions: string[] }[])[1]!.regions = ["us-east-9"];
+    assertRejects(stage, "fleet:targets[1].regions[0]", /"us-east-9" is not an AWS region/);
+  });
+
+  it("rejects a region listed twice for one account, also across two target entries", () => {
+    const stage = validStage();
+    (stage.targets as { regions: string[] }[])[0]!.regions = ["us-east-1", "us-east-1"];
+    assertRejects(stage, "fleet:targets[0].regions[1]", /us-east-1 is listed twice for account 111111111111/);
+    const split = validStage();
+    (split.targets as { account: string; roleArn: string }[])[1] = { ...(split.targets as { account: string; roleArn: string }[])[0]!, regions: ["eu-west-1"] } as never;
+    assertRejects(split, "fleet:targets[1].regions[0]", /eu-west-1 is listed twice/);
+  });
+
+  it("allows the same region in two different accounts", () => {
+    assert.doesNotThrow(() => parseStageConfig("test", validStage()));
+  });
+
+  it("rejects a target without regions and a stage without targets", () => {
+    const stage = validStage();
+    (stage.targets as { regions: string[] }[])[0]!.regions = [];
+    assertRejects(stage, "fleet:targets[0].regions", /no region/);
+    assertRejects({ targets: [] }, "fleet:targets", /empty/);
+    assertRejects({}, "fleet:targets", /list of \{ account, roleArn, regions \}/);
+  });
+
+  it("rejects a timeout above the REST API's 29 s integration limit and accepts 29", () => {
+    assertRejects({ ...validStage(), api: "rest", timeout: 30 }, "fleet:timeout", /exceeds the rest API's integration timeout of 29 s/);
+    assert.equal(parseStageConfig("test", { ...validStage(), api: "rest", timeout: 29 }).timeout, 29);
+  });
+
+  it("rejects a timeout above the HTTP API's 30 s integration limit and accepts 30", () => {
+    assertRejects({ ...validStage(), api: "http", timeout: 31 }, "fleet:timeout", /integration timeout of 30 s/);
+    assert.equal(parseStageConfig("test", { ...validStage(), api: "http", timeout: 30 }).timeout, 30);
+  });
+
+  it("rejects memory outside 128..10240 MB", () => {
+    assertRejects({ ...validStage(), memory: 127 }, "fleet:memory", /128\.\.10240/);
+    assertRejects({ ...validStage(), memory: 10241 }, "fleet:memory", /128\.\.10240/);
+    assert.equal(parseStageConfig("test", { ...validStage(), memory: 10240 }).memory, 10240);
+  });
+
+  it("rejects provisioned concurrency above reserved concurrency", () => {
+    assertRejects({ ...validStage(), reservedConcurrency: 5, provisionedConcurrency: 6 }, "fleet:provisionedConcurrency", /exceeds fleet:reservedConcurrency \(5\)/);
+    assert.equal(parseStageConfig("test", { ...validStage(), reservedConcurrency: 5, provisionedConcurrency: 5 }).provisionedConcurrency, 5);
+  });
+
+  it("rejects a log retention CloudWatch does not accept", () => {
+    assertRejects({ ...validStage(), logRetentionDays: 10 }, "fleet:logRetentionDays", /retention CloudWatch accepts/);
+    assert.equal(parseStageConfig("test", { ...validStage(), logRetentionDays: 365 }).logRetentionDays, 365);
+  });
+
+  it("rejects an unknown api kind and an unknown key", () => {
+    assertRejects({ ...validStage(), api: "graphql" }, "fleet:api", /rest or http/);
+    assertRejects({ ...validStage(), memmory: 1024 }, "fleet:memmory", /not a fleet setting/);
+  });
+
+  it("rejects build as the release of a stage that requires releases", () => {
+    assertRejects({ ...validStage(), requireRelease: true }, "fleet:release", /requireRelease: true/);
+    const digest = `sha256:${"a".repeat(64)}`;
+    assert.equal(parseStageConfig("test", { ...validStage(), requireRelease: true, release: digest }).release, digest);
+  });
+
+  it("rejects a release that is neither build nor a sha256 digest", () => {
+    assertRejects({ ...validStage(), release: "v1.2.3" }, "fleet:release", /build or sha256/);
+  });
+
+  it("rejects a REST API for a stack whose name API Gateway refuses as a stage name", () => {
+    const rest = { ...validStage(), api: "rest" };
+    assert.throws(() => parseStageConfig("prod.eu", rest), (error: unknown) => {
+      assert.ok(error instanceof StageConfigError);
+      assert.deepEqual(error.issues.map((issue) => issue.key), ["fleet:api"]);
+      assert.match(error.issues[0]!.message, /"prod\.eu" is not a valid stage name.*Fix: /);
+      return true;
+    });
+    assert.equal(parseStageConfig("prod.eu", validStage()).api, "http", "an HTTP API's stage is $default, whatever the stack");
+    assert.equal(parseStageConfig("prod_eu-1", rest).api, "rest");
+  });
+
+  it("rejects a stack name that would make a function name longer than Lambda's 64 characters", () => {
+    const stage = { ...validStage(), targets: [{ account: "111111111111", roleArn: "arn:aws:iam::111111111111:role/fleet-deploy", regions: ["us-east-1", "ap-southeast-2"] }] };
+    const longest = "s".repeat(16); // 16 + "-111111111111-ap-southeast-2-function-fn" (40) + "-" and 7 random = 64
+    assert.equal(parseStageConfig(longest, stage).targets.length, 1);
+    assert.throws(() => parseStageConfig(`${longest}x`, stage), (error: unknown) => {
+      assert.ok(error instanceof StageConfigError);
+      assert.deepEqual(error.issues.map((issue) => issue.key), ["fleet:targets[0].regions[1]"]);
+      assert.match(error.issues[0]!.message, /ap-southeast-2 would be 65 characters, over Lambda's 64\. Fix: use a stack name of at most 16 characters/);
+      return true;
+    });
+  });
+
+  it("rejects CORS on a REST API, where the app answers preflights", () => {
+    assertRejects({ ...validStage(), api: "rest", timeout: 10, cors: { origins: ["https://app.example.com"] } }, "fleet:cors", /api: http only/);
+  });
+
+  it("rejects a CORS origin with a path", () => {
+    assertRejects({ ...validStage(), cors: { origins: ["https://app.example.com/x"] } }, "fleet:cors.origins[0]", /not an origin/);
+  });
+
+  it("rejects variable names Lambda or fleet own, and a name in both env and secrets", () => {
+    assertRejects({ ...validStage(), env: { AWS_REGION: "x" } }, "fleet:env.AWS_REGION", /not a usable variable name/);
+    assertRejects({ ...validStage(), secrets: { FLEET_STAGE: "x" } }, "fleet:secrets.FLEET_STAGE", /not a usable variable name/);
+    assertRejects({ ...validStage(), env: { TOKEN: "a" }, secrets: { TOKEN: "b" } }, "fleet:secrets.TOKEN", /also set in fleet:env/);
+  });
+
+  it("rejects a domain whose zone account is not a target", () => {
+    assertRejects({ ...validStage(), domain: { name: "api.example.com", hostedZoneId: "Z123ABC", account: "999999999999" } }, "fleet:domain.account", /not one of the targets' accounts/);
+    assertRejects({ ...validStage(), domain: { name: "API example", hostedZoneId: "Z123ABC" } }, "fleet:domain.name", /host name/);
+  });
+
+  it("accepts per-region releases only for the stage's own account/region keys", () => {
+    const digest = `sha256:${"c".repeat(64)}`;
+    assert.deepEqual(parseStageConfig("test", { ...validStage(), releases: { "111111111111/eu-west-1": digest } }).releases, { "111111111111/eu-west-1": digest });
+    assertRejects({ ...validStage(), releases: { "111111111111/ap-south-1": digest } }, "fleet:releases.111111111111/ap-south-1", /not an "<account>\/<region>" of this stage's targets/);
+    assertRejects({ ...validStage(), releases: { "111111111111/eu-west-1": "latest" } }, "fleet:releases.111111111111/eu-west-1", /sha256:<64 lowercase hex>/);
+  });
+
+  it("rejects an alarm email that is not an address", () => {
+    assertRejects({ ...validStage(), alarms: { email: "oncall" } }, "fleet:alarms.email", /not an email address/);
+  });
+
+  it("reports every problem of a file at once", () => {
+    const issues = issuesOf({ ...validStage(), memory: 1, logRetentionDays: 2, api: "soap" });
+    assert.deepEqual(issues.map((issue) => issue.key).sort(), ["fleet:api", "fleet:logRetentionDays", "fleet:memory"]);
+  });
+});

@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createRelease } from "../../artifacts/create-release";
+import { LocalCloud } from "../../local-cloud/local-cloud";
+import { writeLocalState } from "../../local-cloud/local-state";
+import { regionKey, type Stage } from "../../core/stage";
+import { LocalReleaseStore } from "../../artifacts/store/local-store";
+import { hexOf } from "../../artifacts/store/store";
+import { writeTestBundle } from "../helpers/test-bundle";
+
+const dev: Stage = {
+  stack: "dev",
+  api: "http",
+  timeoutMs: 10_000,
+  env: {},
+  requireRelease: false,
+  regions: [{ key: regionKey("111111111111", "us-east-1"), account: "111111111111", region: "us-east-1" }],
+};
+const twoRegions: Stage = { ...dev, stack: "prod", regions: [...dev.regions, { key: regionKey("111111111111", "eu-west-1"), account: "111111111111", region: "eu-west-1" }] };
+
+describe("LocalCloud", function () {
+  this.timeout(60_000);
+  let root: string;
+  let cloud: LocalCloud | undefined;
+  after(async () => {
+    await cloud?.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it("re-checks a release's sha256 in the store even when it was extracted before: a corrupted artifact is never served, the region says why", async () => {
+    root = await mkdtemp(path.join(tmpdir(), "fleet-local-cloud-"));
+    const store = new LocalReleaseStore(path.join(root, "releases"));
+    const bundle = await writeTestBundle({ version: "cache" });
+    const { digest } = await createRelease({ store, bundleDir: bundle });
+    await rm(bundle, { recursive: true, force: true });
+    const dir = path.join(root, "local");
+    await writeLocalState(dir, "dev", { releases: { [dev.regions[0]!.key]: digest } });
+
+    // The first start extracts the release into the cache and serves it.
+    cloud = await LocalCloud.start({ stage: dev, store, dir, publish: false });
+    const health = (await (await fetch(new URL("health", cloud.urls()[dev.regions[0]!.key]))).json()) as { release: string };
+    assert.equal(health.release, digest);
+    await cloud.close();
+    cloud = undefined;
+
+    const zip = path.join(root, "releases", `${hexOf(digest)}.zip`);
+    const good = await readFile(zip);
+    await writeFile(zip, Buffer.concat([good, Buffer.from("tampered")]));
+    // The region still starts (a rollback must be able to reach it) but answers 503 saying why, and is not counted
+    // as serving the release.
+    cloud = await LocalCloud.start({ stage: dev, store, dir, publish: false });
+    const key = dev.regions[0]!.key;
+    const refused = await fetch(new URL("health", cloud.urls()[key]));
+    assert.equal(refused.status, 503);
+    assert.match(((await refused.json()) as { detail: string }).detail, new RegExp(`release ${digest} in .* is corrupted`));
+    assert.deepEqual(cloud.releases(), { [key]: null });
+
+    // Once the store holds the right bytes again, the next sync serves the release.
+    await writeFile(zip, good);
+    await cloud.sync();
+    assert.deepEqual(cloud.releases(), { [key]: digest });
+    assert.equal(((await (await fetch(new URL("health", cloud.urls()[key]))).json()) as { release: string }).release, digest);
+    await cloud.close();
+    cloud = undefined;
+  });
+
+  it("moves one region off a corrupted release while another still fails on it: only new failures fail a sync", async () => {
+    const store = new LocalReleaseStore(path.join(root, "releases"));
+    const [bad, good] = await Promise.all(
+      ["bad", "good"].map(async (version) => {
+        const bundle = await writeTestBundle({ version });
+        const { digest } = await createRelease({ store, bundleDir: bundle });
+        await rm(bundle, { recursive: true, force: true });
+        return digest;
+      }),
+    );
+    const zip = path.join(root, "releases", `${hexOf(bad!)}.zip`);
+    await writeFile(zip, Buffer.concat([await readFile(zip), Buffer.from("tampered")]));
+    const dir = path.join(root, "local-two");
+    const [first, second] = twoRegions.regions.map((r) => r.key) as [string, string];
+    await writeLocalState(dir, "prod", { releases: { [first]: bad!, [second]: bad! } });
+    cloud = await LocalCloud.start({ stage: twoRegions, store, dir, publish: false });
+    assert.deepEqual(cloud.releases(), { [first]: null, [second]: null });
+
+    // The first wave of a rollback: the first region goes to a good release, the second is still on the bad one.
+    await writeLocalState(dir, "prod", { releases: { [first]: good!, [second]: bad! } });
+    await cloud.sync();
+    assert.deepEqual(cloud.releases(), { [first]: good, [second]: null });
+  });
+});
