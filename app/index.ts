@@ -1,12 +1,7 @@
 import Koa from "koa";
+import { accessLog, isHttpLikeError, JsonLogger, type Logger, problemErrors, requestContext, securityHeaders } from "fleet/middleware";
 import { loadConfig, type AppConfig } from "./config";
-import { isHttpLikeError } from "./errors";
-import { type AppLogger, JsonLogger } from "../lambda/middleware/logger";
 import { useEnglishMessages } from "./schemas/locale";
-import { errorHandler } from "../lambda/middleware/problem-errors";
-import { requestLogging } from "../lambda/middleware/access-log";
-import { requestContext } from "../lambda/middleware/request-context";
-import { securityHeaders } from "../lambda/middleware/security-headers";
 import { appResources, routing, type Resource } from "./routes";
 import type { AppState } from "./state";
 
@@ -17,14 +12,15 @@ export interface CreateAppOptions {
   /** @default loadConfig(process.env) */
   config?: AppConfig;
   /** @default a JsonLogger at config.logLevel, service "fleet" */
-  logger?: AppLogger;
+  logger?: Logger;
   /** Routes mounted besides the app's own, for tests only (a route that throws, say). @default [] */
   extraResources?: readonly Resource[];
 }
 
 /**
- * Builds the fleet Koa application (never listens): error handler first, then request context (request id,
- * Lambda state), the access log, security headers and the routes.
+ * Builds the example Koa application (never listens): fleet's middleware first (problem+json errors, request
+ * context, the access log, security headers), then the routes. fleet.config.ts names this module, so
+ * `fleet start`, releases and the stacks run it in Lambda; nothing here knows of Lambda.
  * @example http.createServer(createApp().callback()).listen(3000)
  */
 export function createApp(options: CreateAppOptions = {}): Koa<AppState> {
@@ -33,9 +29,9 @@ export function createApp(options: CreateAppOptions = {}): Koa<AppState> {
   const logger = options.logger ?? new JsonLogger({ service: "fleet", level: config.logLevel });
   const app = new Koa<AppState>();
 
-  app.use(errorHandler());
+  app.use(problemErrors());
   app.use(requestContext());
-  app.use(requestLogging(logger, config));
+  app.use(accessLog({ logger, where: config }));
   app.use(securityHeaders());
   for (const middleware of routing(appResources(config, options.extraResources))) app.use(middleware);
 

@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
 import type { AppConfig } from "./config";
-import { problemContentType } from "./errors";
+import { problemContentType } from "fleet/middleware";
 import { openApiInfo } from "./openapi-info";
 import type { AnyRouteDefinition, ResponseSpec } from "./routes/define-route";
 import { Problem } from "./schemas/problem";

@@ -1,12 +1,8 @@
 import type { ParameterizedContext } from "koa";
-import type { LambdaState } from "../lambda/lambda-state";
+import type { FleetState } from "fleet/middleware";
 
-/** What the app's middleware keeps on `ctx.state` for the rest of the request. */
-export interface AppState {
-  /** Set by the Lambda adapter; absent outside Lambda. */
-  lambda?: LambdaState;
-  /** The front door's request id, or a random UUID outside Lambda; never a client header. */
-  requestId: string;
+/** What the app's middleware keeps on `ctx.state`: fleet's request id and Lambda state, and the JSON body. */
+export interface AppState extends FleetState {
   /** The parsed JSON request body, set by the json-body middleware on routes that take one. */
   jsonBody?: unknown;
 }

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { repoRoot } from "../build/bundle";
+import { repoRoot } from "../core/paths";
 
 const run = promisify(execFile);
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { digestPattern, type Digest } from "./pack";
+import { digestPattern, type Digest } from "../core/digest";
 
 /** The Lambda runtime every release is built for (stacks/ deploys it as `nodejs22.x`). */
 export const releaseRuntime = "nodejs22.x";

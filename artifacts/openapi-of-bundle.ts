@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { digestOf, type Digest } from "./pack";
+import { digestOf, type Digest } from "../core/digest";
 
 const run = promisify(execFile);
 

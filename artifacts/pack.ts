@@ -1,21 +1,8 @@
-import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { buildBundle, defaultBundleDir } from "../build/bundle";
+import { type Digest, digestOf } from "../core/digest";
 import { deterministicZip } from "./zip";
-
-/** A release id: `sha256:` and the 64 lowercase hex digits of the release zip's sha256. */
-export type Digest = `sha256:${string}`;
-
-export const digestPattern = /^sha256:[0-9a-f]{64}$/;
-
-export function isDigest(value: string): value is Digest {
-  return digestPattern.test(value);
-}
-
-export function digestOf(bytes: Buffer): Digest {
-  return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
-}
 
 export interface PackedRelease {
   digest: Digest;

@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
-import { repoRoot } from "../build/bundle";
+import { repoRoot } from "../core/paths";
 import { benchPath } from "./events";
 import { median } from "./stats";
 

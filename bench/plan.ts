@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { repoRoot } from "../build/bundle";
+import { repoRoot } from "../core/paths";
 import { median } from "./stats";
 
 /** Wall time of an offline `fleet plan` (the real program under Pulumi's mock runtime) for 1 and for many targets. */

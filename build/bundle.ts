@@ -1,41 +1,52 @@
-import { build, type BuildOptions } from "esbuild";
-import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { build, type BuildOptions, type Plugin } from "esbuild";
+import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
+import { digestOf } from "../core/digest";
+import { type FleetConfig, loadFleetConfig } from "../core/fleet-config";
+import { repoRoot } from "../core/paths";
 import { debugWhenEnabled } from "./debug-when-enabled";
 import { destroyLazyReadStream } from "./destroy-lazy-read-stream";
 import { koaLazyWebGlobals } from "./koa-lazy-web-globals";
 import { koaSnapshotCheck } from "./koa-snapshot-check";
 import { lazyBuiltinsPlugin } from "./lazy-builtins";
 import { precomputedMimeTypes } from "./precomputed-mime-types";
-import { precomputedOpenApi } from "./precomputed-openapi";
 import { singleCopies } from "./single-copies";
 
-/** The repository root: every path below is resolved from here, wherever the caller runs (Pulumi runs in stacks/). */
-export const repoRoot = path.resolve(__dirname, "..");
-
-/** Where `npm run build` writes the Lambda bundle. */
+/** Where `fleet build` writes the Lambda bundle. */
 export const defaultBundleDir = path.join(repoRoot, "dist", "lambda");
 
+/** What the bundle is built from. */
+export interface BundleSource {
+  /** The repository whose node_modules and tsconfig.json resolve the app's imports. @default the repository root */
+  root?: string;
+  /** @default `fleet.config.ts` of `root` */
+  config?: FleetConfig;
+}
+
 export interface Bundle {
-  /** Directory holding `index.js`, ready to zip as the Lambda code. */
+  /** Directory holding `index.js` (and any asset it serves), ready to zip as the Lambda code. */
   dir: string;
   /** Absolute path of `index.js`. */
   file: string;
   /** Size of `index.js` in bytes. */
   bytes: number;
-  /** `sha256:<hex>` of `index.js` (the release digest is of the zip, see release/). */
+  /** `sha256:<hex>` of `index.js` (the release digest is of the zip, see artifacts/). */
   sha256: string;
 }
+
+/** The entry every bundle starts from: the adapter around the app module `fleet.config.ts` names. */
+const entry = path.join(__dirname, "..", "lambda", "entry.ts");
 
 /**
  * The esbuild options of the Lambda bundle, writing to `outfile`. Exported so tests and `npm run bench` can
  * inspect exactly this build (for example with `metafile: true`).
  */
-export function lambdaBuildOptions(outfile: string): BuildOptions {
+export function lambdaBuildOptions(outfile: string, source: BundleSource = {}): BuildOptions {
+  const root = source.root ?? repoRoot;
+  const config = source.config ?? loadFleetConfig(root);
   return {
-    absWorkingDir: repoRoot,
-    entryPoints: ["app/lambda.ts"],
+    absWorkingDir: root,
+    entryPoints: [entry],
     outfile,
     bundle: true,
     platform: "node",
@@ -49,29 +60,39 @@ export function lambdaBuildOptions(outfile: string): BuildOptions {
     // koa's body checks would load undici (~35 ms) on the first JSON answer of every cold start.
     // Duplicate http-errors/depd copies, debug's browser build and serverless-http's Azure code never run here.
     // zlib is loaded only if a compressed stream body is ever destroyed.
-    // The OpenAPI document is computed at build time: zod's JSON Schema converter stays out of the bundle.
     // debug (and the tty probing it does at load) runs only when DEBUG is set; crypto loads on first use; koa's
     // snapshot check does not load v8, nor its assert checks node:assert; destroy reads fs.ReadStream when used.
     plugins: [
+      appModule(path.resolve(root, config.app)),
       precomputedMimeTypes(),
       koaLazyWebGlobals(),
       koaSnapshotCheck(),
       destroyLazyReadStream(),
-      debugWhenEnabled(repoRoot),
-      singleCopies(repoRoot),
+      debugWhenEnabled(root),
+      singleCopies(root),
       lazyBuiltinsPlugin(),
-      precomputedOpenApi(repoRoot),
     ],
   };
 }
 
+/** esbuild plugin: `fleet:app` (lambda/entry.ts imports it) is the app module. */
+function appModule(file: string): Plugin {
+  return {
+    name: "fleet-app-module",
+    setup(build) {
+      build.onResolve({ filter: /^fleet:app$/ }, () => ({ path: file }));
+    },
+  };
+}
+
 /**
- * Bundles `app/lambda.ts` into one self-contained CommonJS file exporting `handler`.
- * Same sources, same bytes: no timestamps, no absolute paths, fixed target.
+ * Bundles the app of `fleet.config.ts` with fleet's Lambda adapter into one self-contained CommonJS file exporting
+ * `handler`, in `outdir`. Same sources, same bytes: no timestamps, no absolute paths, fixed target.
  */
-export async function buildBundle(outdir: string = defaultBundleDir): Promise<Bundle> {
+export async function buildBundle(outdir: string = defaultBundleDir, source: BundleSource = {}): Promise<Bundle> {
   const file = path.join(outdir, "index.js");
-  await build(lambdaBuildOptions(file));
+  await mkdir(outdir, { recursive: true });
+  await build(lambdaBuildOptions(file, source));
   const code = await readFile(file);
-  return { dir: outdir, file, bytes: code.length, sha256: `sha256:${createHash("sha256").update(code).digest("hex")}` };
+  return { dir: outdir, file, bytes: code.length, sha256: digestOf(code) };
 }

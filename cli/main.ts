@@ -1,3 +1,4 @@
+import { FleetError } from "../core/errors";
 import { CliError, parseCommandArgs } from "./command";
 import { commands } from "./commands";
 
@@ -28,9 +29,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof CliError) {
+    if (error instanceof CliError || error instanceof FleetError) {
       process.stderr.write(`fleet: ${error.message}\n`);
-      process.exitCode = error.exitCode;
+      process.exitCode = error instanceof CliError ? error.exitCode : 1;
     } else {
       process.stderr.write(`fleet: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
       process.exitCode = 1;

@@ -1,7 +1,7 @@
 import { createInterface } from "node:readline/promises";
 import { CliError } from "./command";
-import { isDigest, type Digest } from "../artifacts/pack";
-import { ReleaseError } from "../core/errors";
+import { isDigest, type Digest } from "../core/digest";
+import { FleetError } from "../core/errors";
 import { formatRollout } from "./format";
 import type { RolloutReport } from "../rollout/rollout";
 import { loadStage, type Stage, type StageLoader } from "../core/stage";
@@ -61,7 +61,7 @@ export async function asCli<T>(body: () => Promise<T>): Promise<T> {
   try {
     return await body();
   } catch (error) {
-    if (error instanceof ReleaseError) throw new CliError(error.message, 1);
+    if (error instanceof FleetError) throw new CliError(error.message, 1);
     throw error;
   }
 }

@@ -1,10 +1,10 @@
 /**
- * A failure the user can act on (unknown digest, refused promotion, unwritable store…): the CLI prints its message
- * without a stack and exits non-zero.
+ * A failure the user can act on (unknown stack or digest, a bad stage file, a refused promotion, an unwritable
+ * store…): the CLI prints its message, which ends with the fix, without a stack, and exits non-zero.
  */
-export class ReleaseError extends Error {
+export class FleetError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = "ReleaseError";
+    this.name = "FleetError";
   }
 }

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
-import { repoRoot } from "../build/bundle";
+import { repoRoot } from "./paths";
 import { parseStageConfig, SECRET_PLACEHOLDER, StageConfigError, type StageConfig, type StageConfigIssue } from "./stage-schema";
 
 /**

@@ -1,56 +1,65 @@
-import { existsSync } from "node:fs";
 import path from "node:path";
+import { didYouMean } from "./did-you-mean";
+import { FleetError } from "./errors";
+import { repoRoot } from "./paths";
+import { regionKey } from "./region-key";
+import type { StageConfig } from "./stage-schema";
 import { listStageFiles, readStageFile, stageFilePath } from "./stage-file";
 
-/** One account × region of a stage; `key` is `"<account>/<region>"`, the endpoint key everywhere. */
+/** One account × region of a stage; `key` is its {@link regionKey}. */
 export interface RegionRef {
   key: string;
   account: string;
   region: string;
 }
 
-/** What release promotion needs from a stage's config (`Pulumi.<stack>.yaml`). */
+/**
+ * A stage as every room sees it: its stack name, its validated `fleet:` configuration (defaults applied by the
+ * schema, the one place defaults live) and its account × regions in stage-file order.
+ */
 export interface Stage {
   stack: string;
-  api: "rest" | "http";
-  /** The Lambda timeout in milliseconds (the emulator enforces it). */
-  timeoutMs: number;
-  /** Plain environment variables the stage gives the function. */
-  env: Record<string, string>;
-  /** Whether the stage accepts only stored releases (`fleet:release: sha256:…`), never a build from source. */
-  requireRelease: boolean;
+  config: StageConfig;
   /** Every account × region, in the stage file's order: the first is the first wave of a rollout. */
   regions: RegionRef[];
 }
 
-/** Looks a stage up by stack name; throws a message naming the stack and the fix when it is unknown or invalid. */
+/** Looks a stage up by stack name; throws a FleetError naming the stack and the fix when it is unknown or invalid. */
 export type StageLoader = (stack: string) => Stage;
 
-/** The key of one account × region. */
-export function regionKey(account: string, region: string): string {
-  return `${account}/${region}`;
+/** The account × regions of a configuration, in order. */
+export function regionsOf(config: Pick<StageConfig, "targets">): RegionRef[] {
+  return config.targets.flatMap((t) => t.regions.map((region) => ({ key: regionKey(t.account, region), account: t.account, region })));
 }
 
 /**
- * Reads `Pulumi.<stack>.yaml` through stacks/stage-file.ts, the program's own validated loader (same messages); a
- * stack with no such file is unknown, and the message lists the stacks there are.
+ * Reads and validates `Pulumi.<stack>.yaml` (the program's own schema and messages). An unknown stack is refused
+ * the same way by every command: the stacks that exist, and the closest one when the name looks mistyped.
+ * @throws UnknownStackError, StageConfigError
  */
-export const loadStage: StageLoader = (stack) => {
-  const file = stageFilePath(stack);
-  if (!existsSync(file)) {
-    const known = listStageFiles();
-    throw new Error(
-      `unknown stack: there is no ${path.basename(file)} in ${path.dirname(file)} (stacks here: ${known.join(", ") || "none"}). ` +
-        `Fix: use one of those, or add ${path.basename(file)} (README "Deploying to AWS")`,
+export function loadStage(stack: string, root: string = repoRoot): Stage {
+  const known = listStageFiles(root);
+  if (!known.includes(stack)) throw new UnknownStackError(stack, known, root);
+  return stageFrom(stack, readStageFile(stack, root));
+}
+
+/** The stage of a validated configuration (tests and `fleet plan` build configs that are not on disk). */
+export function stageFrom(stack: string, config: StageConfig): Stage {
+  return { stack, config, regions: regionsOf(config) };
+}
+
+/** A stack name with no `Pulumi.<stack>.yaml`. */
+export class UnknownStackError extends FleetError {
+  constructor(
+    readonly unknown: string,
+    readonly known: string[],
+    root: string,
+  ) {
+    const file = path.basename(stageFilePath(unknown, root));
+    super(
+      `unknown stack '${unknown}'${didYouMean(unknown, known)}: there is no ${file} (stacks here: ${known.join(", ") || "none"}). ` +
+        `Fix: use one of those, or add ${file} (README "Deploying to AWS")`,
     );
+    this.name = "UnknownStackError";
   }
-  const config = readStageFile(stack);
-  return {
-    stack,
-    api: config.api,
-    timeoutMs: config.timeout * 1000,
-    env: config.env,
-    requireRelease: config.requireRelease,
-    regions: config.targets.flatMap((t) => t.regions.map((region) => ({ key: regionKey(t.account, region), account: t.account, region }))),
-  };
-};
+}

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Context } from "aws-lambda";
 import type Koa from "koa";
 import serverless from "serverless-http";
-import { type DefaultHeaders, type LambdaState, lambdaStateKey } from "./lambda-state";
+import { type LambdaState, lambdaStateKey } from "./lambda-state";
 import { InvalidBase64BodyError } from "./base64";
 import type { HttpResult, NormalizedRequest } from "./http-exchange";
 import { describeError, writeLogLine } from "./log-line";
@@ -27,12 +27,6 @@ export interface HandlerOptions {
    * @default one JSON line per entry on stderr
    */
   log?: (entry: LogEntry) => void;
-  /**
-   * Headers added to every result of the app under each name its response lacks (a route's own value wins).
-   * The app sees the list as `ctx.state.lambda.defaultHeaders` and can skip setting them itself.
-   * @default undefined (none added)
-   */
-  defaultHeaders?: DefaultHeaders | undefined;
 }
 
 /** A Lambda handler for API Gateway (REST, HTTP API 1.0/2.0), Function URL and ALB events. It never rejects. */
@@ -64,7 +58,7 @@ type ExchangeCarrier = { [exchangeKey]?: Exchange };
 export function createHandler(app: Koa, options: HandlerOptions = {}): LambdaHandler {
   const basePath = normalizeBasePath(options.basePath);
   const log = options.log ?? writeLogLine;
-  const defaultHeaders = options.defaultHeaders;
+  const identity = fleetHeaders();
 
   const listener = app.callback();
   const runApp = serverless((req: IncomingMessage, res: ServerResponse) => {
@@ -85,7 +79,7 @@ export function createHandler(app: Koa, options: HandlerOptions = {}): LambdaHan
       const exchange = normalizedEvent[exchangeKey];
       if (!exchange) return;
       exchange.statusCode = res.statusCode;
-      exchange.headers = headerValueLists(res.getHeaders(), defaultHeaders);
+      exchange.headers = headerValueLists(res.getHeaders(), exchange.state.defaultHeaders);
     },
   });
 
@@ -119,13 +113,14 @@ export function createHandler(app: Koa, options: HandlerOptions = {}): LambdaHan
       let result: HttpResult;
       try {
         const request = processor.toRequest(basePath);
-        result = await runKoa(request, { event, context, kind: processor.kind, requestId, sourceIp: request.sourceIp, defaultHeaders }, context);
+        result = await runKoa(request, { event, context, kind: processor.kind, requestId, sourceIp: request.sourceIp }, context);
       } catch (error) {
         if (!(error instanceof InvalidBase64BodyError)) throw error;
         // Koa never sees this request, so its access log would miss it: log it here.
         log({ level: "WARN", message: "request body is not valid base64; answering 400", requestId, kind: processor.kind, status: 400, reason: error.message });
         result = problemResult(400, `The request body could not be read: ${error.message}.`, requestId);
       }
+      addFleetHeaders(result, identity);
       return processor.toResponse(result, { requestId, log });
     } catch (error) {
       // A rejected invocation reaches the client as API Gateway's opaque 502; answer a 500 problem instead.
@@ -134,14 +129,15 @@ export function createHandler(app: Koa, options: HandlerOptions = {}): LambdaHan
       } catch {
         // A broken logger must not turn the 500 into a rejected invocation.
       }
-      return internalError(processor, requestId, log);
+      return internalError(processor, requestId, log, identity);
     }
   };
 }
 
 /** The 500 answer, in the front door's shape when the event was recognized, else in the shape all of them accept. */
-function internalError(processor: EventProcessor | undefined, requestId: string, log: (entry: LogEntry) => void): LambdaResult {
+function internalError(processor: EventProcessor | undefined, requestId: string, log: (entry: LogEntry) => void, identity: FleetHeaders): LambdaResult {
   const result = problemResult(500, "The request could not be handled. Quote the request id when reporting this.", requestId);
+  addFleetHeaders(result, identity);
   try {
     if (processor) return processor.toResponse(result, { requestId, log });
   } catch {
@@ -150,4 +146,20 @@ function internalError(processor: EventProcessor | undefined, requestId: string,
   const headers: Record<string, string> = {};
   for (const [name, values] of Object.entries(result.headers)) headers[name] = values.join(", ");
   return { statusCode: result.statusCode, headers, body: result.body.toString("utf8"), isBase64Encoded: false };
+}
+
+/** `x-fleet-release` and `x-fleet-region`, from the function's environment (read once per execution environment). */
+type FleetHeaders = { release: string[]; region: string[] };
+
+function fleetHeaders(env: NodeJS.ProcessEnv = process.env): FleetHeaders {
+  return { release: [env.FLEET_RELEASE || "dev"], region: [env.AWS_REGION || "local"] };
+}
+
+/**
+ * Every answer says which release and region produced it, whatever the app sets: smoke checks the live digest
+ * and the region from these headers, without the app's cooperation, and `fleet call` shows them.
+ */
+function addFleetHeaders(result: HttpResult, identity: FleetHeaders): void {
+  result.headers["x-fleet-release"] = identity.release;
+  result.headers["x-fleet-region"] = identity.region;
 }

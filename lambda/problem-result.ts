@@ -1,6 +1,6 @@
-import { problem, problemContentType } from "../app/errors";
-import { alwaysHeaders, apiContentSecurityPolicy } from "./middleware/security-headers";
 import type { HttpResult } from "./http-exchange";
+import { alwaysHeaders, apiContentSecurityPolicy } from "./middleware/security-headers";
+import { problem, problemContentType } from "./problem";
 
 /** A problem+json result the adapter answers itself, when it cannot (400) or must not (500) hand the request to Koa. */
 export function problemResult(status: number, detail: string, requestId: string): HttpResult {

@@ -1,34 +1,17 @@
 import { watch, type FSWatcher } from "node:fs";
 import { access, mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { Digest } from "../artifacts/pack";
+import { type Digest, hexOf } from "../core/digest";
+import { devRelease, functionEnv } from "../core/function-env";
 import type { Stage } from "../core/stage";
-import { ArtifactError, hexOf, type ReleaseStore } from "../artifacts/store/store";
+import type { Emulator, EmulatorOptions } from "../emulator";
+import { ArtifactError, type ReleaseStore } from "../artifacts/store/store";
 import { extractZip } from "../artifacts/unzip";
 import { defaultLocalDir, readLocalState, stateFile, writeLocalEndpoints, type LocalEndpoints } from "./local-state";
+import { stageEndpoints } from "./stage-endpoints";
 
-/** One endpoint as the emulator (emulator/) takes it. */
-export interface EmulatorEndpointSpec {
-  key: string;
-  account: string;
-  region: string;
-  port: number;
-  api: "rest" | "http";
-  stage: string;
-  bundleFile: string;
-  env: Record<string, string>;
-  timeoutMs: number;
-}
-
-/** The running emulator, as far as the local cloud uses it. */
-export interface RunningEmulator {
-  endpoints: { key: string; region: string; url: string }[];
-  /** Swaps one endpoint's code; rejects when the new bundle fails to load (the old one keeps serving). */
-  replace(key: string, code: { bundleFile: string; env: Record<string, string> }): Promise<void>;
-  close(): Promise<void>;
-}
-
-export type StartEmulator = (options: { endpoints: EmulatorEndpointSpec[]; log?: (key: string, text: string) => void }) => Promise<RunningEmulator>;
+/** Starts the emulator (emulator/): tests pass a stand-in; by default the real one, loaded on first use. */
+export type StartEmulator = (options: EmulatorOptions) => Promise<Emulator>;
 
 export interface LocalCloudOptions {
   stage: Stage;
@@ -76,7 +59,7 @@ export class LocalCloud {
 
   private constructor(
     private readonly options: Required<Omit<LocalCloudOptions, "log">> & { log: (line: string) => void },
-    private emulator: RunningEmulator | undefined,
+    private emulator: Emulator | undefined,
   ) {}
 
   static async start(options: LocalCloudOptions): Promise<LocalCloud> {
@@ -91,22 +74,10 @@ export class LocalCloud {
     const cloud = new LocalCloud(full, undefined);
     await mkdir(full.dir, { recursive: true });
     const state = await readLocalState(full.dir, full.stage.stack);
-    const specs: EmulatorEndpointSpec[] = [];
-    for (const [index, ref] of full.stage.regions.entries()) {
-      const digest = state.releases[ref.key] ?? null;
-      specs.push({
-        key: ref.key,
-        account: ref.account,
-        region: ref.region,
-        port: full.port === 0 ? 0 : full.port + index,
-        api: full.stage.api,
-        stage: full.stage.stack,
-        bundleFile: await cloud.startingBundle(ref.key, digest),
-        env: cloud.envFor(ref.region, digest),
-        timeoutMs: full.stage.timeoutMs,
-      });
-    }
-    cloud.emulator = await full.startEmulator({ endpoints: specs, log: (key, text) => full.log(`[${full.stage.stack} ${key}] ${text.trimEnd()}`) });
+    const bundles = new Map<string, string>();
+    for (const ref of full.stage.regions) bundles.set(ref.key, await cloud.startingBundle(ref.key, state.releases[ref.key] ?? null));
+    const endpoints = stageEndpoints(full.stage, { port: full.port }, (ref) => ({ bundleFile: bundles.get(ref.key)!, release: cloud.releaseOf(ref.key) }));
+    cloud.emulator = await full.startEmulator({ endpoints, log: (key, text) => full.log(`[${full.stage.stack} ${key}] ${text.trimEnd()}`) });
     await cloud.publish();
     return cloud;
   }
@@ -160,7 +131,7 @@ export class LocalCloud {
       const digest = state.releases[ref.key] ?? null;
       if (this.serving.get(ref.key) === digest) continue;
       try {
-        await this.emulator.replace(ref.key, { bundleFile: await this.bundleFor(digest), env: this.envFor(ref.region, digest) });
+        await this.emulator.replace(ref.key, { bundleFile: await this.bundleFor(digest), env: functionEnv(stage.stack, digest ?? devRelease, stage.config) });
         this.serving.set(ref.key, digest);
         this.errors.delete(ref.key);
         log(`${stage.stack} ${ref.key}: now serving ${digest ?? "no release"}`);
@@ -197,9 +168,9 @@ export class LocalCloud {
     }
   }
 
-  private envFor(region: string, digest: Digest | null): Record<string, string> {
-    const { stage } = this.options;
-    return { ...stage.env, AWS_REGION: region, FLEET_STAGE: stage.stack, ...(digest ? { FLEET_RELEASE: digest } : {}) };
+  /** What FLEET_RELEASE says in a region: the digest it serves (`dev` where it serves none). */
+  private releaseOf(key: string): string {
+    return this.serving.get(key) ?? devRelease;
   }
 
   /**

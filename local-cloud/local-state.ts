@@ -1,8 +1,8 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { repoRoot } from "../build/bundle";
-import { digestPattern, type Digest } from "../artifacts/pack";
+import { repoRoot } from "../core/paths";
+import { digestPattern, type Digest } from "../core/digest";
 
 /**
  * Where the local cloud keeps its state: `<dir>/<stack>.json` (what each region serves) and `<stack>.endpoints.json`.

@@ -1,5 +1,5 @@
-import type { Digest } from "../artifacts/pack";
-import { ReleaseError } from "../core/errors";
+import type { Digest } from "../core/digest";
+import { FleetError } from "../core/errors";
 import type { LedgerRecord } from "../artifacts/ledger";
 import { diffOpenApi, type ApiChange } from "./openapi-diff";
 import type { ReleaseStore } from "../artifacts/store/store";
@@ -38,15 +38,15 @@ export async function planPromotion(options: PromotionCheckOptions): Promise<Pro
   const from = source.stage.stack;
   const sourceLive = await source.live();
   const missing = sourceLive.filter((r) => !r.release);
-  if (missing.length > 0) throw new ReleaseError(`${from} does not serve a release in ${missing.map((r) => r.key).join(", ")}: deploy one there first ('fleet deploy --stack ${from}')`);
+  if (missing.length > 0) throw new FleetError(`${from} does not serve a release in ${missing.map((r) => r.key).join(", ")}: deploy one there first ('fleet deploy --stack ${from}')`);
   const digests = [...new Set(sourceLive.map((r) => r.release!))];
   if (digests.length > 1) {
-    throw new ReleaseError(`${from} serves different releases (${sourceLive.map((r) => `${r.key}=${r.release}`).join(", ")}): promote only what every region of ${from} runs; deploy one release to all of ${from} first`);
+    throw new FleetError(`${from} serves different releases (${sourceLive.map((r) => `${r.key}=${r.release}`).join(", ")}): promote only what every region of ${from} runs; deploy one release to all of ${from} first`);
   }
   const digest = digests[0]!;
   const sourceSmoke = await smokeRegions(sourceLive, () => ({ expect: digest, timeoutMs: options.smokeTimeoutMs ?? 10_000 }));
   const failed = sourceSmoke.filter((r) => !r.ok);
-  if (failed.length > 0) throw new ReleaseError(`${from} fails smoke, so ${digest} is not promoted: ${failed.map((r) => `${r.key}: ${r.failures.join("; ")}`).join(" | ")}`);
+  if (failed.length > 0) throw new FleetError(`${from} fails smoke, so ${digest} is not promoted: ${failed.map((r) => `${r.key}: ${r.failures.join("; ")}`).join(" | ")}`);
   await store.get(digest);
 
   const current = await destination.live();
@@ -64,7 +64,7 @@ export async function planPromotion(options: PromotionCheckOptions): Promise<Pro
   }
   const breaking = api.flatMap((a) => a.changes.filter((c) => c.breaking));
   if (breaking.length > 0 && !options.allowBreaking) {
-    throw new ReleaseError(`${digest} breaks the API ${destination.stage.stack} serves:\n  ${breaking.map((c) => c.message).join("\n  ")}\npass --allow-breaking to promote anyway`);
+    throw new FleetError(`${digest} breaks the API ${destination.stage.stack} serves:\n  ${breaking.map((c) => c.message).join("\n  ")}\npass --allow-breaking to promote anyway`);
   }
   const pending = current.filter((r) => r.release !== digest).map((r) => r.key);
   return { from, to: destination.stage.stack, digest, sourceSmoke, current, api, waves: pending.length <= 1 ? [pending] : [pending.slice(0, 1), pending.slice(1)] };
@@ -80,7 +80,7 @@ export function rollbackTargets(live: LiveRegion[], ledger: LedgerRecord[], stac
   const desired: Record<string, Digest> = {};
   for (const region of live) {
     const last = [...ledger].reverse().find((r) => r.stack === stack && `${r.account}/${r.region}` === region.key && r.action !== "rollback" && r.result === "changed" && r.to === region.release);
-    if (!last?.from) throw new ReleaseError(`no earlier release of ${stack} ${region.key} in the ledger: pass --to sha256:<hex> (see 'fleet status --stack ${stack}')`);
+    if (!last?.from) throw new FleetError(`no earlier release of ${stack} ${region.key} in the ledger: pass --to sha256:<hex> (see 'fleet status --stack ${stack}')`);
     desired[region.key] = last.from as Digest;
   }
   return desired;

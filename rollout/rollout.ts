@@ -1,4 +1,4 @@
-import type { Digest } from "../artifacts/pack";
+import type { Digest } from "../core/digest";
 import type { LedgerRecord, LedgerResult } from "../artifacts/ledger";
 import type { ReleaseStore } from "../artifacts/store/store";
 import type { LiveRegion, Progress, Target } from "../targets/target";

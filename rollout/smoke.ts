@@ -1,4 +1,4 @@
-import type { Digest } from "../artifacts/pack";
+import type { Digest } from "../core/digest";
 import type { LiveRegion } from "../targets/target";
 
 /** One region's smoke result: what `fleet smoke` prints as a table row. */

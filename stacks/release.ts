@@ -2,8 +2,9 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { repoRoot } from "../build/bundle";
-import { buildRelease, type Digest, type PackedRelease } from "../artifacts/pack";
+import { repoRoot } from "../core/paths";
+import { buildRelease, type PackedRelease } from "../artifacts/pack";
+import { type Digest } from "../core/digest";
 
 /**
  * Where the Lambda code comes from. The program asks this module for one release; `fleet plan` and the tests swap

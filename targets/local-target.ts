@@ -1,4 +1,4 @@
-import type { Digest } from "../artifacts/pack";
+import type { Digest } from "../core/digest";
 import { LocalCloud, type StartEmulator } from "../local-cloud/local-cloud";
 import { defaultLocalDir, readLocalEndpoints, readLocalState, writeLocalState } from "../local-cloud/local-state";
 import type { Stage } from "../core/stage";

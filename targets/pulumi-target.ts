@@ -1,6 +1,6 @@
-import { repoRoot } from "../build/bundle";
-import { isDigest, type Digest } from "../artifacts/pack";
-import { ReleaseError } from "../core/errors";
+import { repoRoot } from "../core/paths";
+import { isDigest, type Digest } from "../core/digest";
+import { FleetError } from "../core/errors";
 import type { Stage } from "../core/stage";
 import type { LiveRegion, Progress, Target } from "./target";
 
@@ -80,7 +80,7 @@ export class PulumiTarget implements Target {
     try {
       await stack.preview({ onOutput: lines(progress, this.stage.stack) });
     } catch (error) {
-      throw new ReleaseError(`pulumi preview of stack ${this.stage.stack} failed: ${firstLine(error)}`);
+      throw new FleetError(`pulumi preview of stack ${this.stage.stack} failed: ${firstLine(error)}`);
     } finally {
       await stack.removeConfig(releasesKey);
       if (release === undefined) await stack.removeConfig(releaseKey);
@@ -97,7 +97,7 @@ export class PulumiTarget implements Target {
     try {
       this.stack ??= await this.selectStack(this.stage.stack);
     } catch (error) {
-      throw new ReleaseError(
+      throw new FleetError(
         `cannot open Pulumi stack ${this.stage.stack}: ${firstLine(error)}. Fix: install the pulumi CLI, 'pulumi login', 'pulumi stack init ${this.stage.stack}' — or add --local for the local cloud`,
       );
     }

@@ -1,4 +1,4 @@
-import type { Digest } from "../artifacts/pack";
+import type { Digest } from "../core/digest";
 import type { RegionRef, Stage } from "../core/stage";
 
 /** One account × region as it is now: where it answers and which release it serves. */

@@ -4,7 +4,7 @@ import type { AppConfig } from "../config";
 import { buildOpenApiDocument, type OpenApiDocument } from "../openapi";
 import type { AppState } from "../state";
 import { addRoutes, type AnyRouteDefinition } from "./define-route";
-import { docsRoutes } from "./docs";
+import { openApiRoutes } from "./openapi";
 import { echoRoutes } from "./echo";
 import { greetingsRoutes } from "./greetings";
 import { healthRoutes } from "./health";
@@ -31,9 +31,9 @@ export function appResources(config: AppConfig, extra: readonly Resource[] = [])
     ...extra,
   ];
   let document: OpenApiDocument | undefined;
-  // Built on the first request of /openapi.json (or /docs), not at cold start; then memoized.
+  // Built on the first request of /openapi.json, not at cold start; then memoized.
   const getDocument = () => (document ??= buildOpenApiDocument(resources.flatMap((r) => r.routes), config));
-  resources.push({ name: "docs", routes: docsRoutes(getDocument) });
+  resources.push({ name: "openapi", routes: openApiRoutes(getDocument) });
   return resources;
 }
 
@@ -64,8 +64,7 @@ export function routing(resources: readonly Resource[]): Middleware<AppState, Ro
 }
 
 /**
- * Paths match exactly: case-sensitive, and no trailing-slash variant. `/docs/` must not serve the page,
- * or its relative `docs.js` and `openapi.json` would resolve under `/docs/`.
+ * Paths match exactly: case-sensitive, and no trailing-slash variant: one URL per resource, as documented.
  */
 const exactPaths = { strict: true, sensitive: true } as const;
 

@@ -1,6 +1,6 @@
 import type { AppConfig } from "../config";
 import { parseCookieHeader, serializeCookie } from "../cookies";
-import { sourceIpOf } from "../../lambda/middleware/request-context";
+import { sourceIpOf } from "fleet/middleware";
 import { Whoami, WhoamiQuery } from "../schemas/whoami";
 import { defineRoute } from "./define-route";
 

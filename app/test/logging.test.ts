@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import request from "supertest";
 import { createApp } from "..";
-import { JsonLogger, type LogLevel } from "../../lambda/middleware/logger";
+import { JsonLogger, type LogLevel } from "fleet/middleware";
 import { captureLogs, fakeLambdaState, testConfig, withLambdaState } from "./support";
 
 describe("request logging", () => {

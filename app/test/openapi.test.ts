@@ -63,8 +63,6 @@ describe("GET /openapi.json", () => {
       assert.ok(explicit.has(operation) || implicitHead.has(operation), `${operation} is documented but not routed`);
     }
     assert.deepEqual([...documented].sort(), [
-      "GET /docs",
-      "GET /docs.js",
       "GET /health",
       "GET /openapi.json",
       "POST /v1/echo",

@@ -150,36 +150,6 @@ describe("routes", () => {
       assert.equal(inflateSync(chunks[1]!.data).length, 5);
     });
   });
-
-  describe("GET /docs and /docs.js", () => {
-    it("serves the HTML page with relative script and document URLs and its own CSP", async () => {
-      const res = await request(app).get("/docs").expect(200).expect("content-type", "text/html; charset=utf-8");
-      assert.match(res.text, /<script src="docs\.js" defer><\/script>/);
-      assert.match(res.text, /href="openapi\.json"/);
-      assert.doesNotMatch(res.text, /(src|href)="(https?:)?\/\//, "no absolute or CDN URL");
-      const csp = String(res.headers["content-security-policy"]);
-      assert.match(csp, /script-src 'self'/);
-      assert.match(csp, /connect-src 'self'/);
-      assert.match(csp, /frame-ancestors 'none'/);
-      assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
-    });
-
-    it("allows exactly the page's inline stylesheet by hash", async () => {
-      const res = await request(app).get("/docs").expect(200);
-      const style = /<style>([\s\S]*?)<\/style>/.exec(res.text)?.[1];
-      assert.ok(style);
-      const { createHash } = await import("node:crypto");
-      const hash = createHash("sha256").update(style).digest("base64");
-      assert.ok(String(res.headers["content-security-policy"]).includes(`style-src 'sha256-${hash}'`));
-    });
-
-    it("serves the script that fetches openapi.json relatively and marks each operation", async () => {
-      const res = await request(app).get("/docs.js").expect(200).expect("content-type", "text/javascript; charset=utf-8");
-      assert.match(res.text, /fetch\("openapi\.json"/);
-      assert.match(res.text, /"data-operation": label/);
-      assert.doesNotMatch(res.text, /innerHTML/);
-    });
-  });
 });
 
 interface PngChunk {

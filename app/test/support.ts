@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { createApp, type CreateAppOptions } from "..";
 import type { AppConfig } from "../config";
 import { lambdaStateKey, type LambdaState } from "../../lambda/lambda-state";
-import { JsonLogger } from "../../lambda/middleware/logger";
+import { JsonLogger } from "fleet/middleware";
 
 /** A config as a deployed function in eu-west-1 would have it. */
 export const testConfig: AppConfig = {

@@ -1,9 +1,9 @@
 import { appendFile, mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { digestOf, type Digest } from "../pack";
+import { digestOf, type Digest, hexOf } from "../../core/digest";
 import { parseLedgerLine, type LedgerRecord } from "../ledger";
 import { parseManifest, type ReleaseManifest } from "../manifest";
-import { ArtifactError, hexOf, manifestsNamedBy, type ReleaseStore, type StoredRelease } from "./store";
+import { ArtifactError, manifestsNamedBy, type ReleaseStore, type StoredRelease } from "./store";
 
 const ledgerFile = "ledger.jsonl";
 

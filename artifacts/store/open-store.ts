@@ -1,6 +1,6 @@
 import path from "node:path";
-import { repoRoot } from "../../build/bundle";
-import { ReleaseError } from "../../core/errors";
+import { repoRoot } from "../../core/paths";
+import { FleetError } from "../../core/errors";
 import { LocalReleaseStore } from "./local-store";
 import { S3ReleaseStore } from "./s3-store";
 import type { ReleaseStore } from "./store";
@@ -18,7 +18,7 @@ export function openStore(spec: string | undefined = process.env.FLEET_STORE): R
   if (spec.startsWith("s3://")) return new S3ReleaseStore(spec);
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(spec)?.[1];
   if (scheme) {
-    throw new ReleaseError(`--store '${spec}': ${scheme}:// is not a release store. Fix: use s3://<bucket>[/<prefix>] or a directory path`);
+    throw new FleetError(`--store '${spec}': ${scheme}:// is not a release store. Fix: use s3://<bucket>[/<prefix>] or a directory path`);
   }
   return new LocalReleaseStore(path.resolve(spec));
 }

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
-import { digestOf, type Digest } from "../pack";
+import { digestOf, type Digest, hexOf } from "../../core/digest";
 import { parseLedgerLine, type LedgerRecord } from "../ledger";
 import { parseManifest, type ReleaseManifest } from "../manifest";
-import { ArtifactError, hexOf, manifestsNamedBy, type ReleaseStore, type StoredRelease } from "./store";
+import { ArtifactError, manifestsNamedBy, type ReleaseStore, type StoredRelease } from "./store";
 
 /** `s3://bucket/prefix` split into its parts; the prefix has no leading or trailing slash. */
 export function parseS3Url(url: string): { bucket: string; prefix: string } {

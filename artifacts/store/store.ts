@@ -1,5 +1,5 @@
-import { type Digest, isDigest } from "../pack";
-import { ReleaseError } from "../../core/errors";
+import { type Digest, isDigest } from "../../core/digest";
+import { FleetError } from "../../core/errors";
 import type { LedgerRecord } from "../ledger";
 import type { ReleaseManifest } from "../manifest";
 
@@ -40,16 +40,11 @@ export interface ReleaseStore {
 }
 
 /** A release that is missing from the store or whose bytes no longer match its digest. */
-export class ArtifactError extends ReleaseError {
+export class ArtifactError extends FleetError {
   constructor(message: string) {
     super(message);
     this.name = "ArtifactError";
   }
-}
-
-/** The hex part of a digest: the file name stem in every store. */
-export function hexOf(digest: Digest): string {
-  return digest.slice("sha256:".length);
 }
 
 /**

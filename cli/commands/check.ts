@@ -1,5 +1,5 @@
 import path from "node:path";
-import { repoRoot } from "../../build/bundle";
+import { repoRoot } from "../../core/paths";
 import { StageConfigError } from "../../core/stage-schema";
 import { listStageFiles, readStageFile } from "../../core/stage-file";
 import { CliError, defineCommand } from "../command";

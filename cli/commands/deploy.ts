@@ -23,7 +23,7 @@ ${targetUsage}
     const store = storeOf(values.store);
     let digest = digestArg(values.release, "--release");
     if (!digest) {
-      if (stage.requireRelease) throw new CliError(`stack ${stage.stack} has requireRelease: true: pass --release sha256:<hex> (promote a tested release with 'fleet promote')`, 2);
+      if (stage.config.requireRelease) throw new CliError(`stack ${stage.stack} has requireRelease: true: pass --release sha256:<hex> (promote a tested release with 'fleet promote')`, 2);
       progress("no --release: building and storing the working tree…");
       digest = (await asCli(() => createRelease({ store }))).digest;
       progress(`release ${digest}`);

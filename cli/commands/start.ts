@@ -1,19 +1,21 @@
-import { existsSync } from "node:fs";
 import path from "node:path";
-import { buildBundle, repoRoot } from "../../build/bundle";
+import { buildBundle } from "../../build/bundle";
+import { loadFleetConfig } from "../../core/fleet-config";
+import { devRelease } from "../../core/function-env";
+import { repoRoot } from "../../core/paths";
+import { loadStage, type Stage } from "../../core/stage";
 import { PortInUseError, startEmulator, type ApiKind, type EndpointConfig, type RunningEndpoint } from "../../emulator";
 import { reloadOnChange } from "../../local-cloud/reload-on-change";
-import { defaultStage, stageEndpoints, type StageView } from "../../local-cloud/stage-endpoints";
+import { stageEndpoints } from "../../local-cloud/stage-endpoints";
 import { isAwsRegion } from "../../core/regions";
-import { readStageFile, stageFilePath } from "../../core/stage-file";
 import { CliError, defineCommand } from "../command";
 
 export default defineCommand({
   summary: "Serve the app locally the way API Gateway would: one endpoint per region, no Docker, no AWS",
   usage: `Usage: fleet start [--stack dev] [--regions a,b] [--account id] [--port 3000] [--api rest|http] [--watch] [--json]
 
-Builds dist/lambda/index.js, then serves it on 127.0.0.1 with one endpoint per account x region of the
-stage (Pulumi.<stack>.yaml; without one: us-east-1 and eu-west-1 of account 000000000000). Each request
+Builds the app fleet.config.ts names into dist/lambda/index.js, then serves it on 127.0.0.1 with one endpoint
+per account x region of the stage (Pulumi.<stack>.yaml). Each request
 becomes a real API Gateway proxy event (REST payload 1.0 or HTTP API 2.0) handled by the bundle's handler in
 that region's own worker thread and environment. HTTP APIs apply the stage's fleet:cors as deployed
 (preflights answered by the gateway). Stops on Ctrl-C.
@@ -23,9 +25,9 @@ Options:
   --regions <a,b>    serve these regions instead of the stage's
   --account <id>     the account of --regions (default: the stage's account)
   --port <n>         first port; endpoints take consecutive ports; 0 = any free port each (default 3000)
-  --api rest|http    the API kind to emulate (default: the stage's fleet:api, else rest)
+  --api rest|http    the API kind to emulate (default: the stage's fleet:api)
   --json             print { stack, endpoints: [{ key, account, region, url, api }] } once listening
-  --watch            rebuild and reload every endpoint when a file under app/ changes (requests in flight
+  --watch            rebuild and reload every endpoint when a file of the app changes (requests in flight
                      finish on the old code; a failed build keeps the previous one serving)
   --deployed         serve what 'fleet deploy/promote --local' deployed instead of the working tree: every
                      stack, each region on its own release from .fleet/local/<stack>.json, following changes
@@ -59,11 +61,11 @@ Example:
     }
     const progress = (line: string) => process.stderr.write(`${line}\n`);
 
-    const stage = readStage(stack, progress);
+    const stage = readStage(stack);
     const bundle = await build(progress);
     let endpoints;
     try {
-      endpoints = stageEndpoints(stage, { stack, bundleFile: bundle, port, regions, account: values.account, api });
+      endpoints = stageEndpoints(stage, { port, regions, account: values.account, api }, () => ({ bundleFile: bundle, release: devRelease }));
     } catch (error) {
       throw new CliError((error as Error).message, 2);
     }
@@ -77,13 +79,14 @@ Example:
       process.stdout.write(`${JSON.stringify({ stack, endpoints: emulator.endpoints.map(({ key, account, region, url, api }) => ({ key, account, region, url, api })) })}\n`);
     } else {
       process.stdout.write(endpointLines(emulator.endpoints));
-      progress(`API reference: ${emulator.endpoints[0]!.url}docs (OpenAPI: ${emulator.endpoints[0]!.url}openapi.json)`);
+      const { openapi } = loadFleetConfig();
+      if (openapi) progress(`API reference: ${emulator.endpoints[0]!.url}docs (OpenAPI: ${new URL(openapi.slice(1), emulator.endpoints[0]!.url).href})`);
       progress(`serving stack ${stack} (${endpoints[0]!.api} API); Ctrl-C stops`);
     }
     const reloader = values.watch
-      ? reloadOnChange({ dirs: [path.join(repoRoot, "app")], rebuild: () => build(progress), emulator, endpoints, progress })
+      ? reloadOnChange({ dirs: [appDir()], rebuild: () => build(progress), emulator, endpoints, progress })
       : undefined;
-    if (reloader) progress("watching app/ for changes");
+    if (reloader) progress(`watching ${path.relative(repoRoot, appDir())}/ for changes`);
 
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once("SIGINT", () => resolve("SIGINT"));
@@ -112,17 +115,12 @@ function endpointLines(endpoints: RunningEndpoint[]): string {
   return endpoints.map((e, i) => `${labels[i]!.padEnd(width)}  ${e.url}\n`).join("");
 }
 
-/** The stage's config; until `Pulumi.<stack>.yaml` exists, the default two regions. */
-function readStage(stack: string, progress: (line: string) => void): StageView {
-  if (!existsSync(stageFilePath(stack))) {
-    const regions = defaultStage.targets.flatMap((t) => t.regions).join(", ");
-    progress(`no Pulumi.${stack}.yaml: serving the default regions ${regions} of account ${defaultStage.targets[0]!.account}`);
-    return defaultStage;
-  }
+/** The stage to serve; an unknown stack or a bad stage file is a usage error naming the fix. */
+function readStage(stack: string): Stage {
   try {
-    return readStageFile(stack);
+    return loadStage(stack);
   } catch (error) {
-    throw new CliError((error as Error).message);
+    throw new CliError((error as Error).message, 2);
   }
 }
 
@@ -137,7 +135,7 @@ async function build(progress: (line: string) => void): Promise<string> {
     const detail = problems?.length
       ? problems.map((p) => `  ${p.location ? `${p.location.file}:${p.location.line}:${p.location.column}: ` : ""}${p.text}`).join("\n")
       : `  ${(error as Error).message}`;
-    throw new CliError(`could not build the Lambda bundle from app/lambda.ts:\n${detail}\nFix the errors above, then run fleet start again.`);
+    throw new CliError(`could not build the Lambda bundle of ${loadFleetConfig().app}:\n${detail}\nFix the errors above, then run fleet start again.`);
   }
 }
 
@@ -160,4 +158,9 @@ function parseRegions(text: string): string[] {
   const repeated = regions.filter((r, i) => regions.indexOf(r) !== i);
   if (repeated.length > 0) throw new CliError(`--regions lists ${repeated.join(", ")} twice`, 2);
   return regions;
+}
+
+/** The folder of the app module fleet.config.ts names: what --watch watches. */
+function appDir(): string {
+  return path.dirname(path.join(repoRoot, loadFleetConfig().app));
 }

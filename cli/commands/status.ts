@@ -1,5 +1,5 @@
 import { readdirSync } from "node:fs";
-import { repoRoot } from "../../build/bundle";
+import { repoRoot } from "../../core/paths";
 import { asCli, positiveInt, stageOf, storeOf, targetOf, targetOptions, targetUsage } from "../release-support";
 import { formatLedger, formatLive } from "../format";
 import type { LiveRegion } from "../../targets/target";

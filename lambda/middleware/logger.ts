@@ -1,5 +1,5 @@
 /**
- * The app's structured logger: one JSON line per entry with Powertools for AWS Lambda's standard keys
+ * fleet's structured logger: one JSON line per entry with Powertools for AWS Lambda's standard keys
  * (`level`, `message`, `timestamp`, `service`, `xray_trace_id`, then the entry's fields, such as `cold_start`
  * and `function_request_id` on the request line), so CloudWatch Logs Insights queries written for Powertools
  * work unchanged.
@@ -16,7 +16,7 @@ export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 export type LogFields = Record<string, unknown>;
 
 /** What the app logs through; {@link JsonLogger} is the implementation. */
-export interface AppLogger {
+export interface Logger {
   debug(message: string, fields?: LogFields): void;
   info(message: string, fields?: LogFields): void;
   warn(message: string, fields?: LogFields): void;
@@ -39,7 +39,7 @@ export interface JsonLoggerOptions {
 const severity: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 /** One JSON line per entry, Powertools' key names, one write. */
-export class JsonLogger implements AppLogger {
+export class JsonLogger implements Logger {
   private readonly threshold: number;
   private readonly serviceJson: string;
   private readonly write: (line: string, level: Exclude<LogLevel, "silent">) => void;

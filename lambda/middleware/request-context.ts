@@ -1,13 +1,12 @@
 import type { Middleware } from "koa";
-import { lambdaStateKey, type LambdaState } from "../lambda-state";
-import type { AppState } from "../../app/state";
+import { type FleetState, type LambdaState, lambdaStateKey } from "../lambda-state";
 
 /**
  * Moves the adapter's LambdaState from the Node request to `ctx.state.lambda`, fixes `ctx.state.requestId`
  * (the front door's id; a random UUID outside Lambda, never a client-supplied header) and echoes it
  * in `x-request-id`.
  */
-export function requestContext(): Middleware<AppState> {
+export function requestContext(): Middleware<FleetState> {
   return async function attachRequestContext(ctx, next) {
     const carrier = ctx.req as typeof ctx.req & { [lambdaStateKey]?: LambdaState };
     const lambda = carrier[lambdaStateKey];
@@ -24,6 +23,6 @@ export function requestContext(): Middleware<AppState> {
 }
 
 /** The caller's address: what the front door saw in Lambda, else the socket's (or proxy's) address. */
-export function sourceIpOf(ctx: { state: AppState; request: { ip: string } }): string | null {
+export function sourceIpOf(ctx: { state: Partial<FleetState>; request: { ip: string } }): string | null {
   return ctx.state.lambda?.sourceIp ?? (ctx.request.ip || null);
 }

@@ -1,8 +1,7 @@
 import type { Context, Middleware } from "koa";
-import type { DefaultHeaders } from "../lambda-state";
-import type { AppState } from "../../app/state";
+import type { DefaultHeaders, FleetState } from "../lambda-state";
 
-/** CSP for everything but the docs page: nothing may load, nothing may frame it. */
+/** CSP for an API: nothing may load, nothing may frame it. */
 export const apiContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
 
 /** Headers every response carries, errors included (the Lambda adapter's own 400/500 answers too). */
@@ -14,10 +13,7 @@ export const alwaysHeaders: Readonly<Record<string, string>> = {
   "cross-origin-resource-policy": "same-origin",
 };
 
-/**
- * Every header this middleware sets, as name/value pairs built once. app/lambda.ts hands the same list to the
- * Lambda adapter, which writes them straight into the result.
- */
+/** Every header {@link securityHeaders} sets, as name/value pairs built once: a route may override the last two. */
 export const baselineHeaders: DefaultHeaders = Object.entries({
   ...alwaysHeaders,
   "content-security-policy": apiContentSecurityPolicy,
@@ -25,23 +21,22 @@ export const baselineHeaders: DefaultHeaders = Object.entries({
 });
 
 /**
- * Sets the security headers and the defaults a route may override afterwards:
- * the API CSP and `cache-control: no-store`. The error handler calls it again after it resets headers.
- * One pass over precomputed pairs straight to `res.setHeader` (Koa's `ctx.set(object)` re-walks and re-checks
- * them on every request), skipped when the Lambda adapter adds this very list to the result where the response
- * lacks a name: Node validates every name and value per setHeader call (~4 µs a request for these seven).
+ * Sets the security headers and the defaults a route may override afterwards (the API CSP and
+ * `cache-control: no-store`). Under fleet's Lambda adapter they go to the invocation's `defaultHeaders`, which the
+ * adapter writes into the result under each name the response lacks: Node validates every name and value per
+ * setHeader call (~4 µs a request for these seven). Elsewhere (supertest, `app.listen`) one pass of setHeader.
  * Koa never sets `x-powered-by`; removing it covers a header set before this runs.
  */
-export function setSecurityHeaders(ctx: Pick<Context, "res"> & { state: Pick<AppState, "lambda"> }): void {
+export function setSecurityHeaders(ctx: Pick<Context, "res"> & { state: Partial<FleetState> }): void {
   const { res } = ctx;
-  if (ctx.state.lambda?.defaultHeaders !== baselineHeaders) {
-    for (const [name, value] of baselineHeaders) res.setHeader(name, value);
-  }
+  const lambda = ctx.state.lambda;
+  if (lambda) lambda.defaultHeaders = baselineHeaders;
+  else for (const [name, value] of baselineHeaders) res.setHeader(name, value);
   if (res.hasHeader("x-powered-by")) res.removeHeader("x-powered-by");
 }
 
-/** Middleware form of {@link setSecurityHeaders}; headers are set before the route runs, so routes can override. */
-export function securityHeaders(): Middleware<AppState> {
+/** Middleware form of {@link setSecurityHeaders}: mount it after requestContext(); routes can override. */
+export function securityHeaders(): Middleware<FleetState> {
   return async function addSecurityHeaders(ctx, next) {
     setSecurityHeaders(ctx);
     await next();

@@ -1,6 +1,6 @@
 import { fork } from "node:child_process";
 import path from "node:path";
-import { repoRoot } from "../../build/bundle";
+import { repoRoot } from "../../core/paths";
 import type { Plan, PlanReleaseMode, PlanRequest, PlanResponse, PlannedResource } from "./types";
 
 export type { Plan, PlannedResource, PlanReleaseMode } from "./types";

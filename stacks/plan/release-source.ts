@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { repoRoot } from "../../build/bundle";
-import type { Digest } from "../../artifacts/pack";
+import { repoRoot } from "../../core/paths";
+import type { Digest } from "../../core/digest";
 import { defaultReleaseSource, readStoredRelease, storedReleasePath, type ReleaseSource } from "../release";
 import type { PlanReleaseMode } from "./types";
 

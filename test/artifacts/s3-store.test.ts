@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
+import { hexOf } from "../../core/digest";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { createRelease } from "../../artifacts/create-release";
 import { parseS3Url, S3ReleaseStore } from "../../artifacts/store/s3-store";
-import { ArtifactError, hexOf } from "../../artifacts/store/store";
+import { ArtifactError } from "../../artifacts/store/store";
 import { testOpenApi, writeTestBundle } from "../helpers/test-bundle";
 
 // s3rver ships no types; this is the part the test uses.

@@ -1,14 +1,15 @@
 import assert from "node:assert/strict";
+import { hexOf } from "../../core/digest";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createRelease } from "../../artifacts/create-release";
 import type { LedgerRecord } from "../../artifacts/ledger";
-import { ReleaseError } from "../../core/errors";
+import { FleetError } from "../../core/errors";
 import { LocalReleaseStore } from "../../artifacts/store/local-store";
 import { openStore } from "../../artifacts/store/open-store";
 import { S3ReleaseStore } from "../../artifacts/store/s3-store";
-import { ArtifactError, hexOf } from "../../artifacts/store/store";
+import { ArtifactError } from "../../artifacts/store/store";
 import { testOpenApi, writeTestBundle } from "../helpers/test-bundle";
 
 describe("LocalReleaseStore", () => {
@@ -87,7 +88,7 @@ describe("LocalReleaseStore", () => {
 describe("openStore", () => {
   it("refuses a store URL of another scheme instead of making a directory named after it", () => {
     assert.throws(() => openStore("ftp://releases.example.com/fleet"), (error: unknown) => {
-      assert.ok(error instanceof ReleaseError);
+      assert.ok(error instanceof FleetError);
       assert.match(error.message, /--store 'ftp:\/\/releases\.example\.com\/fleet': ftp:\/\/ is not a release store\. Fix: use s3:\/\//);
       return true;
     });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { Digest } from "../../artifacts/pack";
+import type { Digest } from "../../core/digest";
 import { formatPlan, formatRollout } from "../../cli/format";
 import type { PromotionPlan } from "../../rollout/plans";
 import type { RegionOutcome, RolloutReport } from "../../rollout/rollout";

@@ -71,3 +71,6 @@ export function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/** What fleet's adapter adds to every answer, from the function's environment (none in tests: the defaults). */
+export const fleetIdentity = { "x-fleet-release": "dev", "x-fleet-region": "local" } as const;

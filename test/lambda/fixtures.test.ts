@@ -3,6 +3,7 @@ import { createHandler } from "../../lambda/create-handler";
 import type { LogEntry } from "../../lambda/processors/event-processor";
 import { type RequestFixture, lambdaContext, listFixtureFiles, loadAwsEvent, nonRequestFixtures, requestFixtures } from "../helpers/aws-events";
 import { type Echo, createEchoApp } from "./echo-app";
+import { fleetIdentity } from "./events";
 
 /** The routing facts each real event must produce inside Koa. `cookie: undefined` means no Cookie header at all. */
 interface Expected {
@@ -151,7 +152,7 @@ const appCookies = ["seen=1; Path=/", "second=2; Path=/; HttpOnly"];
 
 /** The whole Lambda response an echo answer must come back as, for the fixture's kind (body taken as given). */
 function expectedResponse(fixture: RequestFixture, body: string): Record<string, unknown> {
-  const headers = { "content-type": "application/json; charset=utf-8", "content-length": String(Buffer.byteLength(body)) };
+  const headers = { "content-type": "application/json; charset=utf-8", "content-length": String(Buffer.byteLength(body)), ...fleetIdentity };
   switch (fixture.kind) {
     case "rest-v1":
     case "http-v1":
@@ -163,7 +164,13 @@ function expectedResponse(fixture: RequestFixture, body: string): Record<string,
       return fixture.albMultiValue
         ? {
             statusCode: 200, statusDescription: "200 OK", body, isBase64Encoded: false,
-            multiValueHeaders: { "content-type": [headers["content-type"]], "content-length": [headers["content-length"]], "set-cookie": appCookies },
+            multiValueHeaders: {
+              "content-type": [headers["content-type"]],
+              "content-length": [headers["content-length"]],
+              "set-cookie": appCookies,
+              "x-fleet-release": [fleetIdentity["x-fleet-release"]],
+              "x-fleet-region": [fleetIdentity["x-fleet-region"]],
+            },
           }
         : { statusCode: 200, statusDescription: "200 OK", headers: { ...headers, "set-cookie": appCookies[0] }, body, isBase64Encoded: false };
   }
@@ -237,6 +244,7 @@ describe("Lambda handler with the real AWS event fixtures", () => {
         "cross-origin-resource-policy": "same-origin",
         "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
         "cache-control": "no-store",
+        ...fleetIdentity,
       },
       multiValueHeaders: {},
       body: response.body,

@@ -4,7 +4,7 @@ import Koa from "koa";
 import { createHandler } from "../../lambda/create-handler";
 import type { LambdaResult, LogEntry } from "../../lambda/processors/event-processor";
 import { lambdaContext } from "../helpers/aws-events";
-import { events, everyKind } from "./events";
+import { events, everyKind, fleetIdentity } from "./events";
 
 /** An app that answers every request through `respond`. */
 function appAnswering(respond: (ctx: Koa.Context) => void): Koa {
@@ -107,7 +107,7 @@ describe("Lambda handler: responses", () => {
     });
     assert.deepEqual(response, {
       statusCode: 202,
-      headers: { "content-type": "text/plain", "x-a": "1" },
+      headers: { "content-type": "text/plain", "x-a": "1", ...fleetIdentity },
       multiValueHeaders: { "x-b": ["2", "3"] },
       body: "raw",
       isBase64Encoded: false,
@@ -123,7 +123,7 @@ describe("Lambda handler: responses", () => {
       ctx.set("X-Single", "only");
       ctx.body = "made";
     }
-    const single = { "content-type": "text/plain; charset=utf-8", "content-length": "4", "x-single": "only" };
+    const single = { "content-type": "text/plain; charset=utf-8", "content-length": "4", "x-single": "only", ...fleetIdentity };
 
     it("REST v1 and HTTP API 1.0: repeated headers (every Set-Cookie) in multiValueHeaders, single ones in headers, none in both", async () => {
       for (const event of [events.restV1(), events.httpV1()]) {
@@ -159,6 +159,8 @@ describe("Lambda handler: responses", () => {
           "x-single": ["only"],
           "set-cookie": cookies,
           "x-multi": ["one", "two"],
+          "x-fleet-release": [fleetIdentity["x-fleet-release"]],
+          "x-fleet-region": [fleetIdentity["x-fleet-region"]],
         },
         body: "made",
         isBase64Encoded: false,

@@ -1,24 +1,17 @@
 import assert from "node:assert/strict";
+import { hexOf } from "../../core/digest";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createRelease } from "../../artifacts/create-release";
 import { LocalCloud } from "../../local-cloud/local-cloud";
 import { writeLocalState } from "../../local-cloud/local-state";
-import { regionKey, type Stage } from "../../core/stage";
 import { LocalReleaseStore } from "../../artifacts/store/local-store";
-import { hexOf } from "../../artifacts/store/store";
+import { testStage } from "../helpers/stages";
 import { writeTestBundle } from "../helpers/test-bundle";
 
-const dev: Stage = {
-  stack: "dev",
-  api: "http",
-  timeoutMs: 10_000,
-  env: {},
-  requireRelease: false,
-  regions: [{ key: regionKey("111111111111", "us-east-1"), account: "111111111111", region: "us-east-1" }],
-};
-const twoRegions: Stage = { ...dev, stack: "prod", regions: [...dev.regions, { key: regionKey("111111111111", "eu-west-1"), account: "111111111111", region: "eu-west-1" }] };
+const dev = testStage("dev", [["111111111111", ["us-east-1"]]]);
+const twoRegions = testStage("prod", [["111111111111", ["us-east-1", "eu-west-1"]]]);
 
 describe("LocalCloud", function () {
   this.timeout(60_000);

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { build, type Plugin } from "esbuild";
-import { repoRoot } from "../../build/bundle";
+import { repoRoot } from "../../core/paths";
 import { precomputedMimeTypes } from "../../build/precomputed-mime-types";
 
 /** The mime-types API surface the bundle's packages call. */

@@ -2,29 +2,18 @@ import assert from "node:assert/strict";
 import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Digest } from "../../artifacts/pack";
+import type { Digest } from "../../core/digest";
 import { createRelease } from "../../artifacts/create-release";
 import { planPromotion, rollbackTargets } from "../../rollout/plans";
 import { rollout, type RolloutOptions } from "../../rollout/rollout";
 import { smokeRegions } from "../../rollout/smoke";
-import { regionKey, type Stage } from "../../core/stage";
 import { LocalReleaseStore } from "../../artifacts/store/local-store";
 import { LocalTarget } from "../../targets/local-target";
+import { testStage } from "../helpers/stages";
 import { writeTestBundle, type TestBundleOptions } from "../helpers/test-bundle";
 
-function stage(stack: string, api: "rest" | "http", targets: [string, string[]][]): Stage {
-  return {
-    stack,
-    api,
-    timeoutMs: 10_000,
-    env: {},
-    requireRelease: false,
-    regions: targets.flatMap(([account, regions]) => regions.map((region) => ({ key: regionKey(account, region), account, region }))),
-  };
-}
-
-const dev = stage("dev", "rest", [["111111111111", ["us-east-1", "eu-west-1"]]]);
-const prod = stage("prod", "http", [
+const dev = testStage("dev", [["111111111111", ["us-east-1", "eu-west-1"]]], { api: "rest" });
+const prod = testStage("prod", [
   ["222222222222", ["us-east-1", "eu-west-1"]],
   ["333333333333", ["eu-central-1"]],
 ]);

@@ -1,7 +1,7 @@
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { digestOf } from "../../artifacts/pack";
+import { digestOf } from "../../core/digest";
 import { deterministicZip } from "../../artifacts/zip";
 
 /**

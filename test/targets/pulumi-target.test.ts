@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Digest } from "../../artifacts/pack";
+import type { Digest } from "../../core/digest";
 import { rollout } from "../../rollout/rollout";
-import { regionKey, type Stage } from "../../core/stage";
+import { regionKey } from "../../core/region-key";
+import { testStage } from "../helpers/stages";
 import type { ReleaseStore } from "../../artifacts/store/store";
 import type { LedgerRecord } from "../../artifacts/ledger";
 import { PulumiTarget, type PulumiStackLike } from "../../targets/pulumi-target";
@@ -11,17 +12,7 @@ import { PulumiTarget, type PulumiStackLike } from "../../targets/pulumi-target"
 const a = `sha256:${"a".repeat(64)}` as Digest;
 const b = `sha256:${"b".repeat(64)}` as Digest;
 
-const prod: Stage = {
-  stack: "prod",
-  api: "rest",
-  timeoutMs: 10_000,
-  env: {},
-  requireRelease: true,
-  regions: [
-    { key: regionKey("222222222222", "us-east-1"), account: "222222222222", region: "us-east-1" },
-    { key: regionKey("333333333333", "eu-west-1"), account: "333333333333", region: "eu-west-1" },
-  ],
-};
+const prod = testStage("prod", [["222222222222", ["us-east-1"]], ["333333333333", ["eu-west-1"]]], { api: "rest", requireRelease: true, release: `sha256:${"0".repeat(64)}` });
 
 /**
  * A stand-in for an Automation API stack that behaves like the program would: `up` turns the config into outputs

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import type { LambdaHandler } from "../../lambda/create-handler";
+import { createHandler, type LambdaHandler } from "../../lambda/create-handler";
 import { alwaysHeaders, apiContentSecurityPolicy } from "../../lambda/middleware/security-headers";
 import type { LambdaResult } from "../../lambda/processors/event-processor";
-import { lambdaContext, loadAwsEvent } from "../helpers/aws-events";
-import { events } from "./events";
+import { lambdaContext, loadAwsEvent } from "../../test/helpers/aws-events";
+import { events } from "../../test/lambda/events";
 
 /** The body of a response as JSON, after checking it is a 200 text answer. */
 function jsonOf(response: LambdaResult): Record<string, unknown> {
@@ -13,7 +13,7 @@ function jsonOf(response: LambdaResult): Record<string, unknown> {
   return JSON.parse(response.body);
 }
 
-describe("app/lambda.ts handler (the real app behind the adapter)", () => {
+describe("the example app behind fleet's Lambda adapter (what lambda/entry.ts builds)", () => {
   let handler: LambdaHandler;
 
   before(async () => {
@@ -21,7 +21,7 @@ describe("app/lambda.ts handler (the real app behind the adapter)", () => {
     const saved = process.env.FLEET_LOG_LEVEL;
     process.env.FLEET_LOG_LEVEL = "error";
     try {
-      handler = (await import("../../app/lambda")).handler;
+      handler = createHandler((await import("..")).createApp());
     } finally {
       if (saved === undefined) delete process.env.FLEET_LOG_LEVEL;
       else process.env.FLEET_LOG_LEVEL = saved;
@@ -81,12 +81,12 @@ describe("app/lambda.ts handler (the real app behind the adapter)", () => {
     const pixel = await handler({ ...events.functionUrl(), rawPath: "/v1/pixel.png" }, lambdaContext());
     assert.ok("headers" in pixel && pixel.headers);
     assert.equal(pixel.headers["cache-control"], "public, max-age=86400, immutable");
-    const docs = await handler({ ...events.restV1(), path: "/docs" }, lambdaContext());
-    assert.ok("headers" in docs && docs.headers && "multiValueHeaders" in docs);
-    assert.equal(docs.headers["cache-control"], "no-cache");
-    assert.notEqual(docs.headers["content-security-policy"], apiContentSecurityPolicy);
-    assert.deepEqual(docs.multiValueHeaders, {}, "no header is sent twice (route value and default)");
-    for (const response of [pixel, docs]) {
+    const health = await handler({ ...events.restV1(), path: "/health" }, lambdaContext());
+    assert.ok("headers" in health && health.headers && "multiValueHeaders" in health);
+    assert.equal(health.headers["cache-control"], "no-store");
+    assert.equal(health.headers["content-security-policy"], apiContentSecurityPolicy);
+    assert.deepEqual(health.multiValueHeaders, {}, "no header is sent twice (route value and default)");
+    for (const response of [pixel, health]) {
       for (const [name, value] of Object.entries(alwaysHeaders)) assert.equal(response.headers?.[name], value, name);
     }
   });

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { createApp } from "../../app";
+import { createApp } from "..";
 import { createHandler } from "../../lambda/create-handler";
 import type { LogEntry } from "../../lambda/processors/event-processor";
-import { silentLogger, testConfig } from "../../app/test/support";
-import { awsEventsDir, lambdaContext } from "../helpers/aws-events";
+import { fleetIdentity } from "../../test/lambda/events";
+import { silentLogger, testConfig } from "./support";
+import { awsEventsDir, lambdaContext } from "../../test/helpers/aws-events";
 
 const samEvents = "aws-sam-cli/templates/samcli/lib/generated_sample_events/events";
 const requestBody = '{"message":"héllo","tags":["sam"]}';
@@ -45,6 +46,7 @@ function appHeaders(requestId: string, body: string): Record<string, string> {
     "cache-control": "no-store",
     "content-type": "application/json; charset=utf-8",
     "content-length": String(Buffer.byteLength(body)),
+    ...fleetIdentity,
   };
 }
 
