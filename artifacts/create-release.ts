@@ -2,6 +2,8 @@ import path from "node:path";
 import { buildBundle, defaultBundleDir } from "../build/bundle";
 import { packBundleDir } from "./pack";
 import { gitState } from "./git";
+import { loadFleetConfig } from "../core/fleet-config";
+import type { Probes } from "../rollout/smoke";
 import { releaseRuntime, type ReleaseManifest } from "./manifest";
 import { canonicalDigest, openapiOfBundle } from "./openapi-of-bundle";
 import type { ReleaseStore } from "./store/store";
@@ -10,18 +12,24 @@ export interface CreateReleaseOptions {
   store: ReleaseStore;
   /**
    * Pack this ready bundle directory (it must hold `index.js`) instead of building the app; tests use it for
-   * small handlers. @default build app/lambda.ts into dist/lambda/
+   * small handlers. @default build the app of fleet.config.ts into dist/lambda/
    */
   bundleDir?: string;
+  /** The probes to record (and the OpenAPI path to read). @default those of fleet.config.ts */
+  probes?: Probes;
   /** @default now */
   now?: Date;
 }
 
-/** Builds (or takes) a bundle, packs it deterministically, reads its OpenAPI document and stores all three. */
+/**
+ * Builds (or takes) a bundle, packs it deterministically, reads its OpenAPI document from the bundle itself (when
+ * the app has one) and stores the zip, the document and the manifest with the app's probes.
+ */
 export async function createRelease(options: CreateReleaseOptions): Promise<ReleaseManifest> {
+  const probes = options.probes ?? loadFleetConfig();
   const dir = options.bundleDir ?? (await buildBundle(defaultBundleDir)).dir;
   const packed = await packBundleDir(dir);
-  const openapi = await openapiOfBundle(path.resolve(dir, "index.js"));
+  const openapi = probes.openapi ? await openapiOfBundle(path.resolve(dir, "index.js"), probes.openapi) : undefined;
   const manifest: ReleaseManifest = {
     digest: packed.digest,
     size: packed.zip.length,
@@ -29,6 +37,7 @@ export async function createRelease(options: CreateReleaseOptions): Promise<Rele
     created: (options.now ?? new Date()).toISOString(),
     runtime: releaseRuntime,
     openapi: openapi === undefined ? null : canonicalDigest(openapi),
+    probes: { health: probes.health, smoke: probes.smoke, openapi: probes.openapi ?? null },
   };
   return options.store.put({ manifest, zip: packed.zip }, openapi);
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { digestPattern, type Digest } from "../core/digest";
+import { SmokeCall } from "../core/fleet-config";
 
 /** The Lambda runtime every release is built for (stacks/ deploys it as `nodejs22.x`). */
 export const releaseRuntime = "nodejs22.x";
@@ -18,8 +19,17 @@ export const ReleaseManifest = z.strictObject({
   /** ISO 8601 time the release was first stored. */
   created: z.string(),
   runtime: z.string(),
-  /** `sha256:<hex>` of the OpenAPI document (canonical JSON) the release serves at /openapi.json. */
+  /** `sha256:<hex>` of the OpenAPI document (canonical JSON) the release serves at `probes.openapi`. */
   openapi: z.string().regex(digestPattern).nullable(),
+  /**
+   * The app's probes as fleet.config.ts said when the release was built: smoke checks a region with the probes of
+   * the release it serves, so a promotion smokes with the release's own calls, not the working tree's.
+   */
+  probes: z.strictObject({
+    health: z.string(),
+    smoke: z.array(SmokeCall),
+    openapi: z.string().nullable(),
+  }),
 });
 export type ReleaseManifest = z.infer<typeof ReleaseManifest> & { digest: Digest };
 

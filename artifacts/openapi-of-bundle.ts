@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { digestOf, type Digest } from "../core/digest";
+import { FleetError } from "../core/errors";
 
 const run = promisify(execFile);
 
@@ -9,13 +10,14 @@ const marker = "@@fleet-openapi@@";
 const script = `
 const marker = ${JSON.stringify(marker)};
 const { handler } = require(process.argv[1]);
+const path = process.argv[2];
 const event = {
-  resource: "/{proxy+}", path: "/openapi.json", httpMethod: "GET",
+  resource: "/{proxy+}", path, httpMethod: "GET",
   headers: { accept: "application/json", host: "release.local" },
   multiValueHeaders: { accept: ["application/json"], host: ["release.local"] },
-  queryStringParameters: null, multiValueQueryStringParameters: null, pathParameters: { proxy: "openapi.json" },
+  queryStringParameters: null, multiValueQueryStringParameters: null, pathParameters: { proxy: path.slice(1) },
   stageVariables: null, body: null, isBase64Encoded: false,
-  requestContext: { requestId: "fleet-release", stage: "release", httpMethod: "GET", path: "/release/openapi.json",
+  requestContext: { requestId: "fleet-release", stage: "release", httpMethod: "GET", path: "/release" + path,
     resourcePath: "/{proxy+}", identity: { sourceIp: "127.0.0.1" }, requestTimeEpoch: 0, accountId: "000000000000", apiId: "release" },
 };
 const context = { awsRequestId: "fleet-release", functionName: "fleet", getRemainingTimeInMillis: () => 10000, callbackWaitsForEmptyEventLoop: true };
@@ -25,25 +27,39 @@ Promise.resolve(handler(event, context)).then((result) => {
 `;
 
 /**
- * The OpenAPI document a bundle serves: invokes its handler with a synthetic API Gateway GET /openapi.json in a
- * child process (the bundle, not the sources, is what ships) and returns the parsed body; undefined when the
- * bundle does not serve one.
+ * The OpenAPI document a bundle serves at `path` (fleet.config.ts `openapi`): invokes its handler with a synthetic
+ * API Gateway GET in a child process (the bundle, not the sources, is what ships; no app internals are imported).
+ * @throws FleetError when the bundle does not load or does not answer an OpenAPI document there
  */
-export async function openapiOfBundle(indexFile: string): Promise<unknown> {
-  const { stdout } = await run(process.execPath, ["-e", script, indexFile], {
-    env: { PATH: process.env.PATH, FLEET_STAGE: "release", AWS_REGION: "us-east-1", FLEET_LOG_LEVEL: "error" },
-    timeout: 15000,
-    maxBuffer: 16 * 1024 * 1024,
-  });
+export async function openapiOfBundle(indexFile: string, path: string): Promise<unknown> {
+  let stdout: string;
+  try {
+    ({ stdout } = await run(process.execPath, ["-e", script, indexFile, path], {
+      env: { PATH: process.env.PATH, FLEET_STAGE: "release", AWS_REGION: "us-east-1", FLEET_LOG_LEVEL: "error" },
+      timeout: 15000,
+      maxBuffer: 16 * 1024 * 1024,
+    }));
+  } catch (error) {
+    const stderr = String((error as { stderr?: unknown }).stderr ?? "").trim().split("\n")[0];
+    throw new FleetError(`the built bundle could not answer GET ${path} to record its OpenAPI document: ${stderr || (error as Error).message}. Fix: run the app (fleet start) and check that path`);
+  }
   // The bundle may log to stdout; the result is what follows the last marker.
   const result = JSON.parse(stdout.slice(stdout.lastIndexOf(marker) + marker.length)) as { statusCode?: number; body?: string; isBase64Encoded?: boolean };
-  if (result.statusCode !== 200 || typeof result.body !== "string") return undefined;
-  const body = result.isBase64Encoded ? Buffer.from(result.body, "base64").toString("utf8") : result.body;
+  const body = typeof result.body === "string" ? (result.isBase64Encoded ? Buffer.from(result.body, "base64").toString("utf8") : result.body) : "";
+  let document: unknown;
   try {
-    return JSON.parse(body) as unknown;
+    document = JSON.parse(body);
   } catch {
-    return undefined;
+    document = undefined;
   }
+  const version = (document as { openapi?: unknown } | undefined)?.openapi;
+  if (result.statusCode !== 200 || typeof version !== "string" || !version.startsWith("3.")) {
+    throw new FleetError(
+      `fleet.config.ts openapi: GET ${path} of the built bundle answered ${result.statusCode ?? "nothing"} without an OpenAPI 3 document. ` +
+        `Fix: point openapi at the path where the app serves its document, or remove openapi (API compatibility is then not checked)`,
+    );
+  }
+  return document;
 }
 
 /** `sha256:<hex>` of a JSON value written with sorted keys, so key order never changes the hash. */

@@ -4,6 +4,7 @@ import type { LedgerRecord } from "../artifacts/ledger";
 import { diffOpenApi, type ApiChange } from "./openapi-diff";
 import type { ReleaseStore } from "../artifacts/store/store";
 import type { LiveRegion, Target } from "../targets/target";
+import { type ProbesOf, storedProbes } from "./probes";
 import { smokeRegions, type SmokeResult } from "./smoke";
 
 /** What `fleet promote` is about to do, shown before it asks and printed by `--dry-run`. */
@@ -27,6 +28,8 @@ export interface PromotionCheckOptions {
   store: ReleaseStore;
   allowBreaking: boolean;
   smokeTimeoutMs?: number;
+  /** @default each release's own probes, from its manifest in the store */
+  probes?: ProbesOf;
 }
 
 /**
@@ -44,10 +47,11 @@ export async function planPromotion(options: PromotionCheckOptions): Promise<Pro
     throw new FleetError(`${from} serves different releases (${sourceLive.map((r) => `${r.key}=${r.release}`).join(", ")}): promote only what every region of ${from} runs; deploy one release to all of ${from} first`);
   }
   const digest = digests[0]!;
-  const sourceSmoke = await smokeRegions(sourceLive, () => ({ expect: digest, timeoutMs: options.smokeTimeoutMs ?? 10_000 }));
+  await store.get(digest);
+  const probes = await (options.probes ?? storedProbes(store))(digest);
+  const sourceSmoke = await smokeRegions(sourceLive, () => ({ expect: digest, probes, timeoutMs: options.smokeTimeoutMs ?? 10_000 }));
   const failed = sourceSmoke.filter((r) => !r.ok);
   if (failed.length > 0) throw new FleetError(`${from} fails smoke, so ${digest} is not promoted: ${failed.map((r) => `${r.key}: ${r.failures.join("; ")}`).join(" | ")}`);
-  await store.get(digest);
 
   const current = await destination.live();
   const promoted = await store.openapi(digest);

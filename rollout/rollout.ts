@@ -2,6 +2,7 @@ import type { Digest } from "../core/digest";
 import type { LedgerRecord, LedgerResult } from "../artifacts/ledger";
 import type { ReleaseStore } from "../artifacts/store/store";
 import type { LiveRegion, Progress, Target } from "../targets/target";
+import { type ProbesOf, storedProbes } from "./probes";
 import { smokeRegion, type SmokeResult } from "./smoke";
 
 /** What happened to one region. */
@@ -43,6 +44,8 @@ export interface RolloutOptions {
   signal?: AbortSignal;
   /** Per smoke request. @default 10 s */
   smokeTimeoutMs?: number;
+  /** The probes of each release. @default each release's own, from its manifest in the store */
+  probes?: ProbesOf;
   /** @default () => new Date() */
   now?: () => Date;
 }
@@ -174,7 +177,8 @@ async function revert(target: Target, touched: LiveRegion[], outcomes: Map<strin
 async function smokeWave(target: Target, wave: LiveRegion[], expect: (r: LiveRegion) => Digest, options: RolloutOptions): Promise<SmokeResult[]> {
   // Re-read: a deploy can change a region's URL (a first deploy creates it).
   const now = new Map((await target.live()).map((r) => [r.key, r]));
+  const probesOf = options.probes ?? storedProbes(options.store);
   return Promise.all(
-    wave.map((r) => smokeRegion(now.get(r.key) ?? { ...r, url: undefined }, { expect: expect(r), timeoutMs: options.smokeTimeoutMs ?? 10_000 })),
+    wave.map(async (r) => smokeRegion(now.get(r.key) ?? { ...r, url: undefined }, { expect: expect(r), probes: await probesOf(expect(r)), timeoutMs: options.smokeTimeoutMs ?? 10_000 })),
   );
 }

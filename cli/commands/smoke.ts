@@ -1,16 +1,18 @@
 import { asCli, positiveInt, progress, stageOf, storeOf, targetOf, targetOptions, targetUsage } from "../release-support";
 import { formatSmoke } from "../format";
+import { storedProbes } from "../../rollout/probes";
 import { smokeRegion, type SmokeResult } from "../../rollout/smoke";
 import type { LiveRegion } from "../../targets/target";
 import { defineCommand } from "../command";
 
 export default defineCommand({
-  summary: "Call every regional endpoint of a stack: /health, /openapi.json and one contract call",
-  usage: `Usage: fleet smoke --stack <stack> [--local] [--json]
+  summary: "Check every regional endpoint of a stack with the app's own probes (fleet.config.ts)",
+  usage: `Usage: fleet smoke --stack <stack> [--local] [--timeout <ms>] [--json]
 
-For each account x region of the stack: GET /health (200, its own region, the release the stack says it
-serves), GET /openapi.json (an OpenAPI 3.1 document) and GET /v1/greetings/fleet. Prints a table (status, latency,
-digest); exits 1 when any region fails.
+For each account x region of the stack, with the probes of the release it serves (recorded from fleet.config.ts
+when the release was built): GET of the health path must answer 2xx from that region (x-fleet-region) on that
+release (x-fleet-release); the OpenAPI path, when the app has one, must serve an OpenAPI 3 document; each smoke
+call must answer its status. Prints a table (status, latency, digest); exits 1 when any region fails.
 
 Options:
   --stack <stack>  the stack (Pulumi.<stack>.yaml)
@@ -21,12 +23,19 @@ ${targetUsage}
   async run({ values }) {
     const stage = stageOf(values.stack);
     const timeoutMs = positiveInt(values.timeout, "--timeout", 10_000);
-    const target = targetOf(stage, values.local, storeOf(values.store));
+    const store = storeOf(values.store);
+    const target = targetOf(stage, values.local, store);
     try {
       const live = await asCli(() => target.live());
       // A region the stack records no release for has nothing to match: it fails rather than passing unchecked.
+      const probesOf = storedProbes(store);
       const results = await Promise.all(
-        live.map((r) => (r.release ? smokeRegion(r, { expect: r.release, timeoutMs }) : unrecorded(r))),
+        live.map(async (r) => {
+          if (!r.release) return unrecorded(r, `no release deployed here: run 'fleet deploy${values.local ? " --local" : ""} --stack ${stage.stack}' first`);
+          const probes = await probesOf(r.release).catch((error: Error) => error);
+          if (probes instanceof Error) return unrecorded(r, `cannot read the probes of ${r.release}: ${probes.message}`);
+          return smokeRegion(r, { expect: r.release, probes, timeoutMs });
+        }),
       );
       for (const r of results) progress(`${stage.stack} ${r.key}: ${r.ok ? "ok" : `FAILED: ${r.failures.join("; ")}`}`);
       process.stdout.write(values.json ? `${JSON.stringify({ stack: stage.stack, ok: results.every((r) => r.ok), regions: results })}\n` : formatSmoke(stage.stack, results));
@@ -37,6 +46,6 @@ ${targetUsage}
   },
 });
 
-function unrecorded(region: LiveRegion): SmokeResult {
-  return { key: region.key, account: region.account, region: region.region, url: region.url, ok: false, status: null, latencyMs: 0, release: null, failures: ["no release deployed here: run 'fleet deploy' first"] };
+function unrecorded(region: LiveRegion, why: string): SmokeResult {
+  return { key: region.key, account: region.account, region: region.region, url: region.url, ok: false, status: null, latencyMs: 0, release: null, probes: [], failures: [why] };
 }

@@ -7,7 +7,7 @@ import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { createRelease } from "../../artifacts/create-release";
 import { parseS3Url, S3ReleaseStore } from "../../artifacts/store/s3-store";
 import { ArtifactError } from "../../artifacts/store/store";
-import { testOpenApi, writeTestBundle } from "../helpers/test-bundle";
+import { testOpenApi, writeTestBundle, testProbes } from "../helpers/test-bundle";
 
 // s3rver ships no types; this is the part the test uses.
 const S3rver = require("s3rver") as new (options: object) => { run(): Promise<{ port: number }>; close(): Promise<void> };
@@ -39,7 +39,7 @@ describe("S3ReleaseStore (against s3rver on 127.0.0.1)", () => {
 
   it("stores a release under the prefix and reads it back with its sha256 checked", async () => {
     const store = new S3ReleaseStore("s3://releases/fleet/team", client);
-    const manifest = await createRelease({ store, bundleDir: bundle });
+    const manifest = await createRelease({ store, bundleDir: bundle, probes: testProbes });
     assert.equal((await store.manifest(manifest.digest))?.digest, manifest.digest);
     const { zip } = await store.get(manifest.digest);
     assert.equal(zip.length, manifest.size);
@@ -51,7 +51,7 @@ describe("S3ReleaseStore (against s3rver on 127.0.0.1)", () => {
 
   it("refuses a corrupted artifact", async () => {
     const store = new S3ReleaseStore("s3://releases/corrupt", client);
-    const { digest } = await createRelease({ store, bundleDir: bundle });
+    const { digest } = await createRelease({ store, bundleDir: bundle, probes: testProbes });
     await client.send(new PutObjectCommand({ Bucket: "releases", Key: `corrupt/${hexOf(digest)}.zip`, Body: Buffer.from("not the release") }));
     await assert.rejects(store.get(digest), (error: Error) => error instanceof ArtifactError && /is corrupted/.test(error.message));
   });
@@ -68,7 +68,7 @@ describe("S3ReleaseStore (against s3rver on 127.0.0.1)", () => {
 
   it("reports a bucket it cannot write to", async () => {
     const store = new S3ReleaseStore("s3://no-such-bucket/x", client);
-    await assert.rejects(createRelease({ store, bundleDir: bundle }), /s3:\/\/no-such-bucket\/x/);
+    await assert.rejects(createRelease({ store, bundleDir: bundle, probes: testProbes }), /s3:\/\/no-such-bucket\/x/);
     await assert.rejects(store.assertWritable(), (error: Error) => error instanceof ArtifactError && /s3:\/\/no-such-bucket\/x is not writable/.test(error.message));
     await new S3ReleaseStore("s3://releases/writable", client).assertWritable();
     // Listing (fleet releases, fleet status) says which store and what to check too, not a bare SDK error.

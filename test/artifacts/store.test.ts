@@ -10,7 +10,7 @@ import { LocalReleaseStore } from "../../artifacts/store/local-store";
 import { openStore } from "../../artifacts/store/open-store";
 import { S3ReleaseStore } from "../../artifacts/store/s3-store";
 import { ArtifactError } from "../../artifacts/store/store";
-import { testOpenApi, writeTestBundle } from "../helpers/test-bundle";
+import { testOpenApi, writeTestBundle, testProbes } from "../helpers/test-bundle";
 
 describe("LocalReleaseStore", () => {
   let root: string;
@@ -26,7 +26,7 @@ describe("LocalReleaseStore", () => {
 
   it("stores zip, manifest and OpenAPI document under the digest's hex, where stacks/ looks", async () => {
     const store = new LocalReleaseStore(root);
-    const manifest = await createRelease({ store, bundleDir: bundle, now: new Date("2026-01-02T03:04:05Z") });
+    const manifest = await createRelease({ store, bundleDir: bundle, probes: testProbes, now: new Date("2026-01-02T03:04:05Z") });
     const hex = hexOf(manifest.digest);
     assert.equal(manifest.created, "2026-01-02T03:04:05.000Z");
     assert.equal(manifest.runtime, "nodejs22.x");
@@ -41,8 +41,8 @@ describe("LocalReleaseStore", () => {
 
   it("keeps the first manifest when the same release is stored again", async () => {
     const store = new LocalReleaseStore(root);
-    const first = await createRelease({ store, bundleDir: bundle, now: new Date("2026-01-01T00:00:00Z") });
-    const second = await createRelease({ store, bundleDir: bundle, now: new Date("2026-02-01T00:00:00Z") });
+    const first = await createRelease({ store, bundleDir: bundle, probes: testProbes, now: new Date("2026-01-01T00:00:00Z") });
+    const second = await createRelease({ store, bundleDir: bundle, probes: testProbes, now: new Date("2026-02-01T00:00:00Z") });
     assert.equal(second.digest, first.digest);
     assert.equal(second.created, first.created);
     assert.equal((await store.list()).length, 1);
@@ -50,7 +50,7 @@ describe("LocalReleaseStore", () => {
 
   it("refuses a zip whose bytes no longer match its digest, naming the file", async () => {
     const store = new LocalReleaseStore(root);
-    const { digest } = await createRelease({ store, bundleDir: bundle });
+    const { digest } = await createRelease({ store, bundleDir: bundle, probes: testProbes });
     const file = path.join(root, `${hexOf(digest)}.zip`);
     const bytes = await readFile(file);
     const at = bytes.length - 30;
@@ -70,7 +70,7 @@ describe("LocalReleaseStore", () => {
     const blocked = path.join(root, "not-a-dir");
     await writeFile(blocked, "");
     const store = new LocalReleaseStore(path.join(blocked, "releases"));
-    await assert.rejects(createRelease({ store, bundleDir: bundle }), /is not writable \(ENOTDIR\)/);
+    await assert.rejects(createRelease({ store, bundleDir: bundle, probes: testProbes }), /is not writable \(ENOTDIR\)/);
   });
 
   it("appends ledger records and reads them back in order", async () => {

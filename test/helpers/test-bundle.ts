@@ -35,9 +35,17 @@ export function testOpenApi(options: { narrowLang?: boolean } = {}): unknown {
   };
 }
 
+/** The probes the test bundle passes (pass them to createRelease: the repository's fleet.config.ts is the example's). */
+export const testProbes = {
+  health: "/health",
+  smoke: [{ method: "GET" as const, path: "/v1/greetings/fleet", status: 200 }],
+  openapi: "/openapi.json",
+};
+
 /**
  * Writes a small Lambda bundle (a real handler, no app) into a fresh directory for `packBundleDir`: it answers
- * /health, /openapi.json and /v1/greetings/:name from the Lambda env, like the app, in a few lines.
+ * /health, /openapi.json and /v1/greetings/:name from the Lambda env in a few lines, and stamps x-fleet-release
+ * and x-fleet-region on every answer as fleet's adapter does.
  */
 export async function writeTestBundle(options: TestBundleOptions): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), "fleet-bundle-"));
@@ -46,7 +54,8 @@ const openapi = ${JSON.stringify(testOpenApi(options))};
 const failInRegion = ${JSON.stringify(options.failInRegion ?? null)};
 const slowInRegion = ${JSON.stringify(options.slowInRegion ?? null)};
 if (process.env.AWS_REGION === ${JSON.stringify(options.crashInRegion ?? null)}) throw new Error("cannot start in " + process.env.AWS_REGION);
-const json = (statusCode, body) => ({ statusCode, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const fleet = { "x-fleet-release": process.env.FLEET_RELEASE || "dev", "x-fleet-region": process.env.AWS_REGION || "local" };
+const json = (statusCode, body) => ({ statusCode, headers: { "content-type": "application/json", ...fleet }, body: JSON.stringify(body) });
 exports.handler = async (event) => {
   const path = event.rawPath ?? event.path;
   const region = process.env.AWS_REGION;

@@ -8,7 +8,7 @@ import { LocalCloud } from "../../local-cloud/local-cloud";
 import { writeLocalState } from "../../local-cloud/local-state";
 import { LocalReleaseStore } from "../../artifacts/store/local-store";
 import { testStage } from "../helpers/stages";
-import { writeTestBundle } from "../helpers/test-bundle";
+import { writeTestBundle, testProbes } from "../helpers/test-bundle";
 
 const dev = testStage("dev", [["111111111111", ["us-east-1"]]]);
 const twoRegions = testStage("prod", [["111111111111", ["us-east-1", "eu-west-1"]]]);
@@ -26,7 +26,7 @@ describe("LocalCloud", function () {
     root = await mkdtemp(path.join(tmpdir(), "fleet-local-cloud-"));
     const store = new LocalReleaseStore(path.join(root, "releases"));
     const bundle = await writeTestBundle({ version: "cache" });
-    const { digest } = await createRelease({ store, bundleDir: bundle });
+    const { digest } = await createRelease({ store, bundleDir: bundle, probes: testProbes });
     await rm(bundle, { recursive: true, force: true });
     const dir = path.join(root, "local");
     await writeLocalState(dir, "dev", { releases: { [dev.regions[0]!.key]: digest } });
@@ -64,7 +64,7 @@ describe("LocalCloud", function () {
     const [bad, good] = await Promise.all(
       ["bad", "good"].map(async (version) => {
         const bundle = await writeTestBundle({ version });
-        const { digest } = await createRelease({ store, bundleDir: bundle });
+        const { digest } = await createRelease({ store, bundleDir: bundle, probes: testProbes });
         await rm(bundle, { recursive: true, force: true });
         return digest;
       }),

@@ -6,7 +6,7 @@ import path from "node:path";
 import { createRelease } from "../../artifacts/create-release";
 import { LocalReleaseStore } from "../../artifacts/store/local-store";
 import { runCli } from "../helpers/run-cli";
-import { writeTestBundle } from "../helpers/test-bundle";
+import { writeTestBundle, testProbes } from "../helpers/test-bundle";
 
 const bin = path.resolve(__dirname, "../../cli/bin.js");
 
@@ -25,7 +25,7 @@ describe("fleet start --deployed with deploy --local (two processes)", function 
     const store = new LocalReleaseStore(env.FLEET_STORE!);
     for (const version of ["1", "2"]) {
       const dir = await writeTestBundle({ version });
-      const { digest } = await createRelease({ store, bundleDir: dir });
+      const { digest } = await createRelease({ store, bundleDir: dir, probes: testProbes });
       if (version === "1") first = digest;
       else second = digest;
       await rm(dir, { recursive: true, force: true });

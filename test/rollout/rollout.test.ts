@@ -10,7 +10,7 @@ import { smokeRegions } from "../../rollout/smoke";
 import { LocalReleaseStore } from "../../artifacts/store/local-store";
 import { LocalTarget } from "../../targets/local-target";
 import { testStage } from "../helpers/stages";
-import { writeTestBundle, type TestBundleOptions } from "../helpers/test-bundle";
+import { writeTestBundle, type TestBundleOptions, testProbes } from "../helpers/test-bundle";
 
 const dev = testStage("dev", [["111111111111", ["us-east-1", "eu-west-1"]]], { api: "rest" });
 const prod = testStage("prod", [
@@ -64,7 +64,7 @@ describe("release rollout through the local cloud (real HTTP on 127.0.0.1)", fun
     };
     for (const [name, options] of Object.entries(variants)) {
       const dir = await writeTestBundle(options);
-      releases[name] = (await createRelease({ store, bundleDir: dir })).digest;
+      releases[name] = (await createRelease({ store, bundleDir: dir, probes: testProbes })).digest;
       await rm(dir, { recursive: true, force: true });
     }
     const dir = path.join(root, "local");
@@ -85,7 +85,7 @@ describe("release rollout through the local cloud (real HTTP on 127.0.0.1)", fun
       ["111111111111/eu-west-1", "changed", null, releases.good],
     ]);
     assert.deepEqual(await served(devTarget), everywhere(devTarget, releases.good!));
-    const smoke = await smokeRegions(await devTarget.live(), (r) => ({ expect: r.release! }));
+    const smoke = await smokeRegions(await devTarget.live(), (r) => ({ expect: r.release!, probes: testProbes }));
     assert.deepEqual(smoke.map((s) => [s.key, s.ok, s.status, s.release]), [
       ["111111111111/us-east-1", true, 200, releases.good],
       ["111111111111/eu-west-1", true, 200, releases.good],

@@ -1,48 +1,115 @@
 import assert from "node:assert/strict";
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { smokeRegion } from "../../rollout/smoke";
+import { smokeRegion, type Probes } from "../../rollout/smoke";
 import type { LiveRegion } from "../../targets/target";
 
 const release = `sha256:${"d".repeat(64)}` as const;
+const other = `sha256:${"e".repeat(64)}` as const;
 
-describe("smokeRegion", () => {
+interface Answer {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+/** A regional endpoint under `/dev/` whose every answer the test sets, recording what it was asked. */
+describe("smokeRegion (the app's own probes)", () => {
   let server: Server;
   let base: string;
-  let health: { status: number; body: unknown };
+  let answers: Record<string, Answer>;
+  let seen: { method: string; url: string; headers: IncomingMessage["headers"]; body: string }[];
   before(async () => {
-    server = createServer((req, res) => {
-      const send = (status: number, body: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
-      if (req.url === "/dev/health") return send(health.status, health.body);
-      if (req.url === "/dev/openapi.json") return send(200, { openapi: "3.1.0" });
-      if (req.url === "/dev/v1/greetings/fleet") return send(200, { greeting: "Hello, fleet!" });
-      send(404, {});
+    server = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      seen.push({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString() });
+      const answer = answers[`${req.method} ${req.url}`] ?? { status: 404, body: { title: "Not Found" } };
+      res.writeHead(answer.status, { "content-type": "application/json", ...answer.headers }).end(answer.body === undefined ? "" : JSON.stringify(answer.body));
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/dev/`;
   });
-  after(async () => {
-    await new Promise((resolve) => server.close(resolve));
-  });
-  const region = (url: string | undefined): LiveRegion => ({ key: "111111111111/eu-west-1", account: "111111111111", region: "eu-west-1", url, release });
+  after(() => new Promise((resolve) => server.close(resolve)));
 
-  it("passes a region that reports itself, the expected release and serves the contract", async () => {
-    health = { status: 200, body: { status: "ok", region: "eu-west-1", release } };
-    const result = await smokeRegion(region(base), { expect: release });
-    assert.deepEqual([result.ok, result.status, result.release, result.failures], [true, 200, release, []]);
+  const fleet = (region = "eu-west-1", digest: string = release) => ({ "x-fleet-release": digest, "x-fleet-region": region });
+  const region = (url: string | undefined = base): LiveRegion => ({ key: "111111111111/eu-west-1", account: "111111111111", region: "eu-west-1", url, release });
+  const probes: Probes = {
+    health: "/healthz",
+    openapi: "/spec.json",
+    smoke: [
+      { method: "GET", path: "/items?limit=1", status: 200 },
+      { method: "POST", path: "/items", body: { name: "x" }, headers: { "x-probe": "1" }, status: 201 },
+    ],
+  };
+  function healthy(): Record<string, Answer> {
+    return {
+      "GET /dev/healthz": { status: 204, headers: fleet() },
+      "GET /dev/spec.json": { status: 200, headers: fleet(), body: { openapi: "3.0.3", paths: {} } },
+      "GET /dev/items?limit=1": { status: 200, headers: fleet(), body: [] },
+      "POST /dev/items": { status: 201, headers: fleet(), body: { id: 1 } },
+    };
+  }
+  beforeEach(() => {
+    answers = healthy();
+    seen = [];
   });
 
-  it("fails a region that answers for another region or another release", async () => {
-    health = { status: 200, body: { status: "ok", region: "us-east-1", release: `sha256:${"e".repeat(64)}` } };
-    const result = await smokeRegion(region(base), { expect: release });
-    assert.equal(result.ok, false);
-    assert.deepEqual(result.failures, [`/health reports region "us-east-1", expected eu-west-1`, `/health reports release sha256:${"e".repeat(64)}, expected ${release}`]);
+  it("passes a region that answers every probe from its own region on the expected release", async () => {
+    const result = await smokeRegion(region(), { expect: release, probes });
+    assert.deepEqual([result.ok, result.status, result.release, result.failures], [true, 204, release, []]);
+    assert.deepEqual(result.probes.map((p) => [p.method, p.path, p.status, p.ok]), [
+      ["GET", "/healthz", 204, true],
+      ["GET", "/spec.json", 200, true],
+      ["GET", "/items?limit=1", 200, true],
+      ["POST", "/items", 201, true],
+    ]);
   });
 
-  it("shows why a region answers an error when it says so in problem+json", async () => {
-    health = { status: 503, body: { type: "about:blank", title: "Release unavailable", status: 503, detail: "release sha256:… is corrupted" } };
-    const result = await smokeRegion(region(base), { expect: release });
-    assert.deepEqual(result.failures, ["/health answered 503 (release sha256:… is corrupted)"]);
+  it("sends each smoke call's body as JSON with its headers, relative to the base URL (stage prefix kept)", async () => {
+    await smokeRegion(region(), { probes });
+    const post = seen.find((request) => request.method === "POST")!;
+    assert.equal(post.url, "/dev/items");
+    assert.equal(post.body, '{"name":"x"}');
+    assert.equal(post.headers["content-type"], "application/json");
+    assert.equal(post.headers["x-probe"], "1");
+  });
+
+  it("fails a health check that is not 2xx, with the problem's detail", async () => {
+    answers["GET /dev/healthz"] = { status: 503, headers: fleet(), body: { title: "Release unavailable", detail: "release sha256:… is corrupted" } };
+    const result = await smokeRegion(region(), { expect: release, probes });
+    assert.deepEqual(result.failures, ["GET /healthz answered 503 (release sha256:… is corrupted)"]);
+  });
+
+  it("fails a region answered from another region, or without fleet's adapter", async () => {
+    answers["GET /dev/healthz"] = { status: 200, headers: fleet("us-east-1") };
+    assert.deepEqual((await smokeRegion(region(), { probes })).failures, ["GET /healthz was answered from region us-east-1, expected eu-west-1"]);
+    answers["GET /dev/healthz"] = { status: 200 };
+    assert.deepEqual((await smokeRegion(region(), { probes })).failures, [
+      "GET /healthz carries no x-fleet-region header: the endpoint does not run fleet's Lambda adapter",
+    ]);
+  });
+
+  it("fails a region on another release than expected, and passes it when nothing is expected", async () => {
+    answers["GET /dev/healthz"] = { status: 200, headers: fleet("eu-west-1", other) };
+    assert.deepEqual((await smokeRegion(region(), { expect: release, probes })).failures, [`GET /healthz answered with release ${other}, expected ${release}`]);
+    assert.deepEqual((await smokeRegion(region(), { probes })).failures, []);
+  });
+
+  it("fails an OpenAPI path that serves no OpenAPI 3 document, and skips it when the app has none", async () => {
+    answers["GET /dev/spec.json"] = { status: 200, headers: fleet(), body: { swagger: "2.0" } };
+    assert.deepEqual((await smokeRegion(region(), { probes })).failures, ["GET /spec.json answered 200 without an OpenAPI 3 document"]);
+    delete answers["GET /dev/spec.json"];
+    assert.deepEqual((await smokeRegion(region(), { probes })).failures, ["GET /spec.json answered 404 without an OpenAPI 3 document"]);
+    const result = await smokeRegion(region(), { probes: { ...probes, openapi: undefined } });
+    assert.deepEqual([result.ok, result.probes.length], [true, 3]);
+  });
+
+  it("fails a smoke call that answers another status than its own, naming the call", async () => {
+    answers["POST /dev/items"] = { status: 400, headers: fleet(), body: { title: "Bad Request", detail: "name is required" } };
+    const result = await smokeRegion(region(), { probes });
+    assert.deepEqual(result.failures, ["POST /items answered 400, expected 201 (name is required)"]);
+    assert.deepEqual(result.probes.at(-1), { method: "POST", path: "/items", status: 400, ok: false });
   });
 
   it("fails an unreachable endpoint, naming it", async () => {
@@ -51,13 +118,25 @@ describe("smokeRegion", () => {
     await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
     const port = (probe.address() as AddressInfo).port;
     await new Promise((resolve) => probe.close(resolve));
-    const result = await smokeRegion(region(`http://127.0.0.1:${port}/dev/`), { expect: release });
+    const result = await smokeRegion(region(`http://127.0.0.1:${port}/dev/`), { expect: release, probes });
     assert.equal(result.ok, false);
-    assert.match(result.failures[0]!, new RegExp(`^/health: unreachable \\(ECONNREFUSED\\) at http://127.0.0.1:${port}$`));
+    assert.match(result.failures[0]!, new RegExp(`^GET /healthz: unreachable \\(ECONNREFUSED\\) at http://127.0.0.1:${port}$`));
+  });
+
+  it("fails a region that does not answer in time", async () => {
+    const slow = createServer(() => undefined);
+    await new Promise<void>((resolve) => slow.listen(0, "127.0.0.1", resolve));
+    try {
+      const result = await smokeRegion(region(`http://127.0.0.1:${(slow.address() as AddressInfo).port}/`), { probes, timeoutMs: 200 });
+      assert.deepEqual(result.failures, ["GET /healthz: no answer within 200 ms (timed out)"]);
+    } finally {
+      slow.closeAllConnections();
+      await new Promise((resolve) => slow.close(resolve));
+    }
   });
 
   it("fails a region without an endpoint", async () => {
-    const result = await smokeRegion(region(undefined));
+    const result = await smokeRegion({ ...region(), url: undefined }, { probes });
     assert.deepEqual(result.failures, ["no endpoint: the region is not deployed"]);
   });
 });

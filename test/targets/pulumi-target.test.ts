@@ -5,6 +5,7 @@ import type { Digest } from "../../core/digest";
 import { rollout } from "../../rollout/rollout";
 import { regionKey } from "../../core/region-key";
 import { testStage } from "../helpers/stages";
+import { testProbes } from "../helpers/test-bundle";
 import type { ReleaseStore } from "../../artifacts/store/store";
 import type { LedgerRecord } from "../../artifacts/ledger";
 import { PulumiTarget, type PulumiStackLike } from "../../targets/pulumi-target";
@@ -110,7 +111,9 @@ describe("PulumiTarget", () => {
         const [, account, region, ...rest] = (req.url ?? "").split("/");
         const key = `${account}/${region}`;
         const release = (stack.outputsValue.releases?.value as Record<string, string>)[key];
-        const send = (status: number, body: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+        // As fleet's adapter does: every answer names its release and region.
+        const send = (status: number, body: unknown) =>
+          res.writeHead(status, { "content-type": "application/json", "x-fleet-release": String(release), "x-fleet-region": String(region) }).end(JSON.stringify(body));
         const route = rest.join("/");
         if (route === "health") return failing?.key === key && failing.release === release ? send(500, {}) : send(200, { status: "ok", region, release });
         if (route === "openapi.json") return send(200, { openapi: "3.1.0", paths: {} });
@@ -127,7 +130,7 @@ describe("PulumiTarget", () => {
 
     it("runs one up per wave: the first region alone (per-region override), then the rest (one release)", async () => {
       const records: LedgerRecord[] = [];
-      const report = await rollout({ target: new PulumiTarget(prod, async () => stack), action: "promote", desired: { "222222222222/us-east-1": b, "333333333333/eu-west-1": b }, store: memoryStore(records), who: "t", progress: () => undefined });
+      const report = await rollout({ target: new PulumiTarget(prod, async () => stack), action: "promote", desired: { "222222222222/us-east-1": b, "333333333333/eu-west-1": b }, store: memoryStore(records), probes: async () => testProbes, who: "t", progress: () => undefined });
       assert.equal(report.ok, true);
       assert.deepEqual(stack.calls, [
         "rm fleet:releases",
@@ -159,6 +162,7 @@ describe("PulumiTarget", () => {
         action: "promote",
         desired: { "222222222222/us-east-1": b, "333333333333/eu-west-1": b },
         store: memoryStore(records),
+        probes: async () => testProbes,
         who: "t",
         signal: controller.signal,
         progress: (line) => {
@@ -173,7 +177,7 @@ describe("PulumiTarget", () => {
     it("puts the stack back with one more up when the second wave fails smoke", async () => {
       failing = { key: "333333333333/eu-west-1", release: b };
       const records: LedgerRecord[] = [];
-      const report = await rollout({ target: new PulumiTarget(prod, async () => stack), action: "promote", desired: { "222222222222/us-east-1": b, "333333333333/eu-west-1": b }, store: memoryStore(records), who: "t", progress: () => undefined });
+      const report = await rollout({ target: new PulumiTarget(prod, async () => stack), action: "promote", desired: { "222222222222/us-east-1": b, "333333333333/eu-west-1": b }, store: memoryStore(records), probes: async () => testProbes, who: "t", progress: () => undefined });
       assert.equal(report.ok, false);
       assert.deepEqual(stack.calls.slice(-3), ["rm fleet:releases", "set fleet:release=sha256:a", "up"]);
       assert.equal(stack.calls.filter((c) => c === "up").length, 3);
@@ -205,7 +209,7 @@ describe("PulumiTarget", () => {
     const stack = new FakeStack(urls);
     stack.outputsValue = {};
     const records: LedgerRecord[] = [];
-    const report = await rollout({ target: new PulumiTarget(prod, async () => stack), action: "deploy", desired: { "222222222222/us-east-1": b, "333333333333/eu-west-1": b }, store: memoryStore(records), who: "t", progress: () => undefined });
+    const report = await rollout({ target: new PulumiTarget(prod, async () => stack), action: "deploy", desired: { "222222222222/us-east-1": b, "333333333333/eu-west-1": b }, store: memoryStore(records), probes: async () => testProbes, who: "t", progress: () => undefined });
     assert.equal(report.ok, false);
     assert.equal(stack.calls.includes("up"), false);
     assert.deepEqual(records.map((r) => [r.region, r.result, r.live]), [["us-east-1", "rolled back", null], ["eu-west-1", "untouched", null]]);
