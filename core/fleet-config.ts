@@ -51,6 +51,9 @@ export const FleetConfig = z.strictObject({
   openapi: RequestPath.optional(),
 });
 export type FleetConfig = z.infer<typeof FleetConfig>;
+/** The app's own probes, as smoke runs them and each release's manifest records them. */
+export type Probes = Pick<FleetConfig, "health" | "smoke"> & { openapi?: string | undefined };
+
 /** What a `fleet.config.ts` may write (every key but none required). */
 export type FleetConfigInput = z.input<typeof FleetConfig>;
 

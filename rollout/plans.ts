@@ -6,6 +6,7 @@ import type { ReleaseStore } from "../artifacts/store/store";
 import type { LiveRegion, Target } from "../targets/target";
 import { type ProbesOf, storedProbes } from "./probes";
 import { smokeRegions, type SmokeResult } from "./smoke";
+import { planWaves } from "./waves";
 
 /** What `fleet promote` is about to do, shown before it asks and printed by `--dry-run`. */
 export interface PromotionPlan {
@@ -63,7 +64,9 @@ export async function planPromotion(options: PromotionCheckOptions): Promise<Pro
       continue;
     }
     const before = (await store.has(base)) ? await store.openapi(base) : undefined;
-    if (before === undefined || promoted === undefined) api.push({ base, changes: [], note: `no OpenAPI document stored for ${before === undefined ? base : digest}: not compared` });
+    if (before === undefined || promoted === undefined) {
+      api.push({ base, changes: [], note: `no OpenAPI document stored for ${before === undefined ? base : digest} (fleet.config.ts sets no openapi): API compatibility is not checked` });
+    }
     else api.push({ base, changes: diffOpenApi(before, promoted) });
   }
   const breaking = api.flatMap((a) => a.changes.filter((c) => c.breaking));
@@ -71,7 +74,7 @@ export async function planPromotion(options: PromotionCheckOptions): Promise<Pro
     throw new FleetError(`${digest} breaks the API ${destination.stage.stack} serves:\n  ${breaking.map((c) => c.message).join("\n  ")}\npass --allow-breaking to promote anyway`);
   }
   const pending = current.filter((r) => r.release !== digest).map((r) => r.key);
-  return { from, to: destination.stage.stack, digest, sourceSmoke, current, api, waves: pending.length <= 1 ? [pending] : [pending.slice(0, 1), pending.slice(1)] };
+  return { from, to: destination.stage.stack, digest, sourceSmoke, current, api, waves: planWaves(pending) };
 }
 
 /**

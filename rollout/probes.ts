@@ -1,6 +1,6 @@
 import type { Digest } from "../core/digest";
 import type { ReleaseStore } from "../artifacts/store/store";
-import type { Probes } from "./smoke";
+import type { Probes } from "../core/fleet-config";
 
 /** The probes to smoke a region with, given the release it should serve. */
 export type ProbesOf = (digest: Digest) => Promise<Probes>;

@@ -4,6 +4,7 @@ import type { ReleaseStore } from "../artifacts/store/store";
 import type { LiveRegion, Progress, Target } from "../targets/target";
 import { type ProbesOf, storedProbes } from "./probes";
 import { smokeRegion, type SmokeResult } from "./smoke";
+import { planWaves } from "./waves";
 
 /** What happened to one region. */
 export interface RegionOutcome {
@@ -48,11 +49,6 @@ export interface RolloutOptions {
   probes?: ProbesOf;
   /** @default () => new Date() */
   now?: () => Date;
-}
-
-/** The waves of a rollout: the first region alone (the canary), then all the others together. */
-export function planWaves<T>(regions: T[]): T[][] {
-  return regions.length <= 1 ? [regions] : [regions.slice(0, 1), regions.slice(1)];
 }
 
 /**

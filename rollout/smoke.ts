@@ -1,9 +1,8 @@
 import type { Digest } from "../core/digest";
-import type { FleetConfig, SmokeCall } from "../core/fleet-config";
+import type { Probes, SmokeCall } from "../core/fleet-config";
 import type { LiveRegion } from "../targets/target";
 
-/** The app's own probes (fleet.config.ts): the health path, the extra calls, and where its OpenAPI document is. */
-export type Probes = Pick<FleetConfig, "health" | "smoke"> & { openapi?: string | undefined };
+export type { Probes } from "../core/fleet-config";
 
 /** One probe as it went. */
 export interface ProbeResult {

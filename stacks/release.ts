@@ -1,6 +1,5 @@
-import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
+import { LocalReleaseStore } from "../artifacts/store/local-store";
 import path from "node:path";
 import { repoRoot } from "../core/paths";
 import { buildRelease, type PackedRelease } from "../artifacts/pack";
@@ -29,25 +28,18 @@ export interface ReleaseSource {
   fetch(digest: Digest): Promise<ResolvedRelease>;
 }
 
-/** Local release store: `.fleet/releases/<hex>.zip`. */
-export function storedReleasePath(digest: Digest, root = repoRoot): string {
-  return path.join(root, ".fleet", "releases", `${digest.slice("sha256:".length)}.zip`);
+/** The local release store of the repository at `root` (`.fleet/releases/`), where `pulumi up` finds releases. */
+export function localStore(root = repoRoot): LocalReleaseStore {
+  return new LocalReleaseStore(path.join(root, ".fleet", "releases"));
 }
 
 /**
- * Reads a stored release and re-checks its sha256: a zip that does not hash to its name is never deployed.
- * @throws Error naming the file and the fix when it is missing or corrupt.
+ * Reads a stored release through the store's own verified reader: a zip that does not hash to its name is never
+ * deployed. @throws ArtifactError naming the file and the fix when it is missing or corrupt.
  */
 export async function readStoredRelease(digest: Digest, root = repoRoot): Promise<ResolvedRelease> {
-  const zipPath = storedReleasePath(digest, root);
-  if (!existsSync(zipPath)) {
-    throw new Error(`release ${digest} is not in the local release store (${path.relative(root, zipPath)}). Fix: fetch or build that release into the store, or set fleet:release to a stored digest`);
-  }
-  const actual = `sha256:${createHash("sha256").update(await readFile(zipPath)).digest("hex")}`;
-  if (actual !== digest) {
-    throw new Error(`release ${digest} is corrupt: ${path.relative(root, zipPath)} hashes to ${actual}. Fix: delete the file and fetch the release again`);
-  }
-  return { digest, zipPath };
+  const { file } = await localStore(root).verifiedZip(digest);
+  return { digest, zipPath: file };
 }
 
 /** What `pulumi up` uses: a real build, and the local store verified. */

@@ -42,14 +42,33 @@ export class LocalReleaseStore implements ReleaseStore {
 
   async get(digest: Digest): Promise<StoredRelease> {
     const manifest = await this.manifest(digest);
-    const file = path.join(this.root, `${hexOf(digest)}.zip`);
+    if (!manifest) throw this.missing(digest);
+    return { manifest, zip: (await this.verifiedZip(digest)).zip };
+  }
+
+  /**
+   * The zip of a release and its path, its sha256 re-checked: what the Pulumi program deploys (`fleet:release:
+   * sha256:…`) and every other reader uses, so a zip that does not hash to its name is never served nor deployed.
+   * @throws ArtifactError naming the file and the fix when it is missing or corrupt
+   */
+  async verifiedZip(digest: Digest): Promise<{ file: string; zip: Buffer }> {
+    const file = this.zipPath(digest);
     const zip = await readIfExists(file);
-    if (!manifest || !zip) throw new ArtifactError(`release ${digest} is not in the store ${this.location}: run 'fleet release' (or pass --store where it was stored)`);
+    if (!zip) throw this.missing(digest);
     const actual = digestOf(zip);
     if (actual !== digest) {
-      throw new ArtifactError(`release ${digest} in ${this.location} is corrupted: ${file} hashes to ${actual}. Delete it and store the release again`);
+      throw new ArtifactError(`release ${digest} in ${this.location} is corrupted: ${path.relative(process.cwd(), file)} hashes to ${actual}. Fix: delete it and store the release again (fleet release, or fleet promote copies it)`);
     }
-    return { manifest, zip };
+    return { file, zip };
+  }
+
+  /** Where a release's zip is (or would be) in this store. */
+  zipPath(digest: Digest): string {
+    return path.join(this.root, `${hexOf(digest)}.zip`);
+  }
+
+  private missing(digest: Digest): ArtifactError {
+    return new ArtifactError(`release ${digest} is not in the store ${this.location}. Fix: run 'fleet release' (or pass --store where it was stored)`);
   }
 
   async openapi(digest: Digest): Promise<unknown> {
@@ -97,8 +116,10 @@ export class LocalReleaseStore implements ReleaseStore {
   }
 
   private async verifies(digest: Digest): Promise<boolean> {
-    const zip = await readIfExists(path.join(this.root, `${hexOf(digest)}.zip`));
-    return zip !== undefined && digestOf(zip) === digest;
+    return this.verifiedZip(digest).then(
+      () => true,
+      () => false,
+    );
   }
 
   private async writing(write: () => Promise<void>): Promise<void> {

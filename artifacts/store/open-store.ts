@@ -1,12 +1,9 @@
 import path from "node:path";
-import { repoRoot } from "../../core/paths";
+import { defaultStoreDir } from "../../core/paths";
 import { FleetError } from "../../core/errors";
 import { LocalReleaseStore } from "./local-store";
-import { S3ReleaseStore } from "./s3-store";
 import type { ReleaseStore } from "./store";
 
-/** The default store: `.fleet/releases/` in the repository (git-ignored); stacks/ reads `sha256:` releases from here. */
-export const defaultStoreDir = path.join(repoRoot, ".fleet", "releases");
 
 /**
  * Opens the store named by `--store`, else `$FLEET_STORE`, else the default directory.
@@ -15,7 +12,11 @@ export const defaultStoreDir = path.join(repoRoot, ".fleet", "releases");
  */
 export function openStore(spec: string | undefined = process.env.FLEET_STORE): ReleaseStore {
   if (!spec) return new LocalReleaseStore(defaultStoreDir);
-  if (spec.startsWith("s3://")) return new S3ReleaseStore(spec);
+  if (spec.startsWith("s3://")) {
+    // Required here: the AWS SDK loads only for an S3 store, never for the local commands.
+    const { S3ReleaseStore } = require("./s3-store") as typeof import("./s3-store");
+    return new S3ReleaseStore(spec);
+  }
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(spec)?.[1];
   if (scheme) {
     throw new FleetError(`--store '${spec}': ${scheme}:// is not a release store. Fix: use s3://<bucket>[/<prefix>] or a directory path`);

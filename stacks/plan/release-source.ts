@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { repoRoot } from "../../core/paths";
 import type { Digest } from "../../core/digest";
-import { defaultReleaseSource, readStoredRelease, storedReleasePath, type ReleaseSource } from "../release";
+import { defaultReleaseSource, localStore, readStoredRelease, type ReleaseSource } from "../release";
 import type { PlanReleaseMode } from "./types";
 
 /**
@@ -15,7 +15,7 @@ export function planReleaseSource(mode: Exclude<PlanReleaseMode, { kind: "strict
     build: mode.kind === "fixture" ? async () => packFixture(mode.zipPath) : defaultReleaseSource.build,
     async fetch(digest: Digest) {
       if (mode.kind === "fixture" && (await packFixture(mode.zipPath)).digest === digest) return { digest, zipPath: mode.zipPath };
-      const zipPath = storedReleasePath(digest);
+      const zipPath = localStore().zipPath(digest);
       if (existsSync(zipPath)) return readStoredRelease(digest);
       const reason = `release ${digest} is not in the local store (${path.relative(repoRoot, zipPath)}): pulumi up will refuse it until it is`;
       warnings.push(reason);

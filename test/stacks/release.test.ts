@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { readStoredRelease, resolveRelease, storedReleasePath, useReleaseSource, type ReleaseSource } from "../../stacks/release";
+import { localStore, readStoredRelease, resolveRelease, useReleaseSource, type ReleaseSource } from "../../stacks/release";
 import { writeFixtureRelease } from "./fixture-release";
 
-describe("the program's release reader (stacks/release.ts)", () => {
+describe("the program's release reader (stacks/release.ts, through the local store's verified reader)", () => {
   let root: string;
   let fixture: { dir: string; zipPath: string; digest: string };
   beforeEach(async () => {
@@ -18,7 +18,7 @@ describe("the program's release reader (stacks/release.ts)", () => {
   });
 
   async function store(bytes: Buffer): Promise<string> {
-    const file = storedReleasePath(fixture.digest as `sha256:${string}`, root);
+    const file = localStore(root).zipPath(fixture.digest as `sha256:${string}`);
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, bytes);
     return file;
@@ -31,14 +31,14 @@ describe("the program's release reader (stacks/release.ts)", () => {
   });
 
   it("refuses a missing release, naming the file and the fix", async () => {
-    await assert.rejects(readStoredRelease(fixture.digest as `sha256:${string}`, root), /is not in the local release store \(\.fleet\/releases\/[0-9a-f]{64}\.zip\)\. Fix: /);
+    await assert.rejects(readStoredRelease(fixture.digest as `sha256:${string}`, root), /^ArtifactError: release sha256:[0-9a-f]{64} is not in the store .*\.fleet\/releases\. Fix: run 'fleet release'/);
   });
 
   it("refuses a corrupt release whose bytes do not hash to its name", async () => {
     const bytes = await readFile(fixture.zipPath);
     bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1);
     await store(bytes);
-    await assert.rejects(readStoredRelease(fixture.digest as `sha256:${string}`, root), /is corrupt: .* hashes to sha256:[0-9a-f]{64}\. Fix: delete the file/);
+    await assert.rejects(readStoredRelease(fixture.digest as `sha256:${string}`, root), /is corrupted: .*\.fleet\/releases\/[0-9a-f]{64}\.zip hashes to sha256:[0-9a-f]{64}\. Fix: delete it/);
   });
 
   it("writes a build to .fleet/build/<hex>.zip so the shipped bytes are the ones the digest names", async () => {
