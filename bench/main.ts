@@ -4,13 +4,11 @@
  * exactly one JSON object on stdout. Progress goes to stderr. Every figure comes from this run: a part that
  * cannot run fails the command with the reason, never a made-up number.
  */
-import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { buildBundle } from "../build/bundle";
-import { repoRoot } from "../core/paths";
 import { bundleComposition, type BundleComposition } from "./bundle-composition";
 import { measureColdStart, type ColdStartResult } from "./cold-start";
 import { measureEmulator, type EmulatorResult } from "./emulator";
@@ -40,9 +38,6 @@ async function main(): Promise<void> {
   const selected = selectParts(values.only);
   const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
-  if (!existsSync(path.join(repoRoot, "app", "lambda.ts"))) {
-    throw new Error("app/lambda.ts does not exist yet: the benchmark measures the built app bundle, so it cannot run");
-  }
   progress("building dist/lambda/index.js");
   const bundle = await buildBundle();
   const workDir = await mkdtemp(path.join(os.tmpdir(), "fleet-bench-"));

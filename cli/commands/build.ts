@@ -5,7 +5,7 @@ export default defineCommand({
   summary: "Bundle the app into dist/lambda/index.js (one CommonJS file, no node_modules needed)",
   usage: `Usage: fleet build [--json]
 
-Bundles app/lambda.ts with esbuild into dist/lambda/index.js.
+Bundles the app fleet.config.ts names, with fleet's Lambda adapter around it, into dist/lambda/index.js.
 
 Options:
   --json   print { file, bytes, sha256 } as JSON

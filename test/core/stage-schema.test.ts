@@ -32,7 +32,7 @@ function assertRejects(raw: Record<string, unknown>, key: string, pattern: RegEx
   assert.match(issues[0]!.message, /Fix: /);
 }
 
-describe("stage config schema (stacks/config.ts)", () => {
+describe("stage config schema (core/stage-schema.ts)", () => {
   it("accepts a minimal stage and fills the documented defaults", () => {
     const config = parseStageConfig("test", { targets: validStage().targets });
     assert.equal(config.api, "http");

@@ -9,11 +9,14 @@ export interface CliResult {
 
 const bin = path.resolve(__dirname, "../../cli/bin.js");
 
-/** Runs `fleet <args>` in a child process, as a user would, and collects its output. */
-export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliResult> {
+/**
+ * Runs `fleet <args>` in a child process, as a user would, and collects its output. `root` runs the fleet of
+ * another checkout (a temporary copy of the repository), from its root.
+ */
+export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; root?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd: options.cwd ?? path.resolve(__dirname, "../.."),
+    const child = spawn(process.execPath, [options.root ? path.join(options.root, "cli", "bin.js") : bin, ...args], {
+      cwd: options.cwd ?? options.root ?? path.resolve(__dirname, "../.."),
       env: { ...process.env, ...options.env },
       stdio: ["pipe", "pipe", "pipe"],
     });

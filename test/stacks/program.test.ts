@@ -152,7 +152,7 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
   it("creates one function, alias, API, permission, function log group and alarm set per target", () => {
     for (const [plan, targets, apiType] of [[dev, devTargets, "aws:apigatewayv2/api:Api"], [prod, prodTargets, "aws:apigateway/restApi:RestApi"]] as const) {
       for (const target of targets) {
-        // The stage config's function-name length rule (stacks/config.ts) relies on this name.
+        // The stage config's function-name length rule (core/stage-schema.ts) relies on this name.
         assert.equal(one(plan, "aws:lambda/function:Function", target).name, functionLogicalName(plan.stack, target.account, target.region));
         assert.equal(one(plan, "aws:lambda/alias:Alias", target).inputs.name, "live");
         one(plan, apiType, target);
