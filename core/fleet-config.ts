@@ -110,12 +110,13 @@ export function loadFleetConfig(root: string = repoRoot): FleetConfig {
 export function parseFleetConfig(raw: unknown): FleetConfig {
   const parsed = FleetConfig.safeParse(raw);
   if (parsed.success) return parsed.data;
-  const known = Object.keys(FleetConfig.shape);
   const issues = parsed.error.issues.flatMap((issue) => {
     if (issue.code === "unrecognized_keys") {
+      // The keys the object may hold: the config's own at the top, a smoke call's inside smoke[].
+      const known = Object.keys(issue.path.length === 0 ? FleetConfig.shape : SmokeCall.shape);
       return issue.keys.map((name) => ({
         key: keyOf([...issue.path, name]),
-        message: `is not a fleet.config.ts setting${issue.path.length === 0 ? didYouMean(name, known) : ""}. Fix: check the spelling or remove it`,
+        message: `is not a fleet.config.ts setting${didYouMean(name, known)}. Fix: check the spelling or remove it`,
       }));
     }
     const value = valueAt(raw, issue.path);
