@@ -34,3 +34,14 @@ export function rolePrefix(stage: string, region: string): string {
  * roles under this path only, so it can never edit itself (the deploy role lives at `/`).
  */
 export const rolePath = "/fleet/";
+
+/** The permissions boundary the bootstrap makes in every account: no role the stacks create may exceed it. */
+export const boundaryPolicyName = "fleet-boundary";
+
+/**
+ * ARN of the account's fleet permissions boundary. Every `aws.iam.Role` of the stacks sets it as
+ * `permissionsBoundary`, and the deploy policy lets the deploy role create or change a role only when it does.
+ */
+export function boundaryArn(account: string): string {
+  return `arn:aws:iam::${account}:policy/${boundaryPolicyName}`;
+}

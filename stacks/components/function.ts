@@ -1,11 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { rolePath, rolePrefix } from "../../core/naming";
+import { boundaryArn, rolePath, rolePrefix } from "../../core/naming";
 
 /** Inputs of one regional copy of the app's function. */
 export interface FleetFunctionArgs {
   /** Pulumi stage (stack) name: FLEET_STAGE and part of the role name. */
   stage: string;
+  /** The account this copy runs in: its role carries that account's fleet permissions boundary. */
+  account: string;
   /** The region this copy runs in (IAM role names carry it: IAM is global). */
   region: string;
   /** The release zip shipped as code. */
@@ -74,6 +76,7 @@ function createRole(parent: pulumi.Resource, name: string, args: FleetFunctionAr
     {
       namePrefix: rolePrefix(args.stage, args.region),
       path: rolePath,
+      permissionsBoundary: boundaryArn(args.account),
       assumeRolePolicy: JSON.stringify({
         Version: "2012-10-17",
         Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],

@@ -12,7 +12,7 @@ import { RestApi } from "./rest-api";
 export interface RegionalApiArgs {
   /** Pulumi stage (stack) name. */
   stage: string;
-  /** The 12-digit account this copy runs in (Route53 set identifiers carry it). */
+  /** The 12-digit account this copy runs in (Route53 set identifiers and the roles' permissions boundary carry it). */
   account: string;
   /** The region this copy runs in; the `provider` passed in opts must be for the same one. */
   region: string;
@@ -44,6 +44,7 @@ export class RegionalApi extends pulumi.ComponentResource {
       `${name}-function`,
       {
         stage: args.stage,
+        account: args.account,
         region: args.region,
         zipPath: args.zipPath,
         memory: config.memory,
@@ -103,7 +104,7 @@ export class RegionalApi extends pulumi.ComponentResource {
     if (config.api === "rest") {
       return new RestApi(
         `${name}-rest`,
-        { stage: args.stage, region: args.region, aliasInvokeArn: fn.alias.invokeArn, throttle: config.throttle, tracing: config.tracing, logRetentionDays: config.logRetentionDays },
+        { stage: args.stage, account: args.account, region: args.region, aliasInvokeArn: fn.alias.invokeArn, throttle: config.throttle, tracing: config.tracing, logRetentionDays: config.logRetentionDays },
         { parent: this },
       );
     }

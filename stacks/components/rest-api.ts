@@ -1,13 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
-import { rolePath } from "../../core/naming";
+import { boundaryArn, rolePath } from "../../core/naming";
 import { accessLogFormat, type RegionalEndpoint } from "./api-types";
 
 /** Inputs of a REST API in front of the function. */
 export interface RestApiArgs {
   /** Stage name of the API (the Pulumi stage): URLs are `https://<id>.execute-api.<region>.amazonaws.com/<stage>/`. */
   stage: string;
+  /** The API's account: the CloudWatch role carries that account's fleet permissions boundary. */
+  account: string;
   /** The API's region (its URL and role name carry it). */
   region: string;
   /** Invoke ARN of the `live` alias. */
@@ -101,6 +103,7 @@ function createStage(parent: pulumi.Resource, name: string, args: RestApiArgs, a
     {
       namePrefix: `fleet-${args.stage}-apigw-${args.region}-`.slice(0, 38),
       path: rolePath,
+      permissionsBoundary: boundaryArn(args.account),
       assumeRolePolicy: JSON.stringify({
         Version: "2012-10-17",
         Statement: [{ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" }],

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import { PlanError, planStack, type Plan, type PlannedResource } from "../../stacks/plan/engine";
-import { functionLogicalName } from "../../core/naming";
+import { boundaryArn, functionLogicalName } from "../../core/naming";
 import { readStageFile, readStageFileValues } from "../../core/stage-file";
 import { writeFixtureRelease } from "./fixture-release";
 
@@ -234,6 +234,14 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
         assert.ok(fn.dependencies.includes(policies[0]!.urn), "the function is created after its role's policy");
         assert.ok(logGroup && fn.dependencies.includes(logGroup.urn), "the function is created after its log group");
       }
+    }
+  });
+
+  it("gives every IAM role it creates its account's fleet permissions boundary (the deploy policy refuses a role without it)", () => {
+    for (const plan of [dev, prod, variant]) {
+      const roles = ofType(plan, "aws:iam/role:Role");
+      assert.ok(roles.length > 0);
+      for (const role of roles) assert.equal(role.inputs.permissionsBoundary, boundaryArn(role.account!), role.name);
     }
   });
 
