@@ -29,7 +29,7 @@ async function fleet() {
     const release = releases.of(key);
     const regional = new RegionalApi(
       targetName(stage, account, region),
-      { stage, account, region, config, zipPath: release.zipPath, environment: lambdaEnvironment(stage, release.digest, config), dnsProvider },
+      { stage, account, region, config, zipPath: release.zipPath, environment: lambdaEnvironment(stage, release.digest, config), deployRoleArn: roleArn, dnsProvider },
       { providers: [providerOf(account, roleArn, region)] },
     );
     endpoints[key] = regional.url;

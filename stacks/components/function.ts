@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { boundaryArn, rolePath, rolePrefix } from "../../core/naming";
+import { createSecretsKey } from "./secrets-key";
 
 /** Inputs of one regional copy of the app's function. */
 export interface FleetFunctionArgs {
@@ -30,11 +31,16 @@ export interface FleetFunctionArgs {
   logLevel: "debug" | "info" | "warn" | "error";
   /** The whole Lambda environment; a secret Output when the stage has secrets. */
   environment: pulumi.Input<Record<string, string>>;
+  /** The environment holds secrets: encrypt it with a key of its own that only this function's role decrypts. */
+  secrets: boolean;
+  /** The deploy role `pulumi up` runs as in this account (the stage file's `roleArn`), named in the key policy. */
+  deployRoleArn: string;
 }
 
 /**
  * The app's Lambda function in one region: its log group (made first, so Lambda never creates an unmanaged one),
- * a least-privilege role, a published version and the `live` alias every integration calls.
+ * a least-privilege role, a published version and the `live` alias every integration calls; with secrets, the
+ * customer-managed key that encrypts its environment.
  */
 export class FleetFunction extends pulumi.ComponentResource {
   /** The function (use `alias` to invoke it). */
@@ -43,13 +49,16 @@ export class FleetFunction extends pulumi.ComponentResource {
   readonly alias: aws.lambda.Alias;
   readonly logGroup: aws.cloudwatch.LogGroup;
   readonly role: aws.iam.Role;
+  /** The key of the environment; only when the stage has secrets. */
+  readonly key: aws.kms.Key | undefined;
 
   constructor(name: string, args: FleetFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fleet:aws:Function", name, {}, opts);
     this.logGroup = createLogGroup(this, name, args);
-    const { role, policy } = createRole(this, name, args, this.logGroup);
-    this.role = role;
-    this.function = createFunction(this, name, args, role, this.logGroup, policy);
+    this.role = createRole(this, name, args);
+    this.key = args.secrets ? createSecretsKey(this, name, { account: args.account, region: args.region, deployRoleArn: args.deployRoleArn }, this.role) : undefined;
+    const policy = createRolePolicy(this, name, args, this.role, this.logGroup, this.key);
+    this.function = createFunction(this, name, args, this.role, this.logGroup, policy, this.key);
     this.alias = new aws.lambda.Alias(`${name}-live`, { name: "live", functionName: this.function.name, functionVersion: this.function.version }, { parent: this });
     if (args.provisionedConcurrency !== undefined) {
       new aws.lambda.ProvisionedConcurrencyConfig(
@@ -66,12 +75,8 @@ function createLogGroup(parent: pulumi.Resource, name: string, args: FleetFuncti
   return new aws.cloudwatch.LogGroup(`${name}-logs`, { name: `/fleet/${args.stage}/function`, retentionInDays: args.logRetentionDays }, { parent });
 }
 
-/**
- * Least privilege: write to its own log group, and X-Ray only when tracing is on. Not the managed
- * AWSLambdaBasicExecutionRole, which allows every log group of the account (`arn:aws:logs:*:*:*`).
- */
-function createRole(parent: pulumi.Resource, name: string, args: FleetFunctionArgs, logGroup: aws.cloudwatch.LogGroup): { role: aws.iam.Role; policy: aws.iam.RolePolicy } {
-  const role = new aws.iam.Role(
+function createRole(parent: pulumi.Resource, name: string, args: FleetFunctionArgs): aws.iam.Role {
+  return new aws.iam.Role(
     `${name}-role`,
     {
       namePrefix: rolePrefix(args.stage, args.region),
@@ -84,21 +89,35 @@ function createRole(parent: pulumi.Resource, name: string, args: FleetFunctionAr
     },
     { parent },
   );
-  const policy = new aws.iam.RolePolicy(
-    `${name}-policy`,
-    { role: role.id, policy: logGroup.arn.apply((arn) => JSON.stringify(functionPolicy(arn, args.tracing))) },
-    { parent },
-  );
-  return { role, policy };
+}
+
+/**
+ * Least privilege: write to its own log group, X-Ray only when tracing is on, its own key only with secrets. Not
+ * the managed AWSLambdaBasicExecutionRole, which allows every log group of the account (`arn:aws:logs:*:*:*`).
+ */
+function createRolePolicy(
+  parent: pulumi.Resource,
+  name: string,
+  args: FleetFunctionArgs,
+  role: aws.iam.Role,
+  logGroup: aws.cloudwatch.LogGroup,
+  key: aws.kms.Key | undefined,
+): aws.iam.RolePolicy {
+  const policy = pulumi.all([logGroup.arn, key?.arn]).apply(([logGroupArn, keyArn]) => JSON.stringify(functionPolicy(logGroupArn, args.tracing, keyArn ? { keyArn, region: args.region } : undefined)));
+  return new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy }, { parent });
 }
 
 /** The function role's only permissions. Exported for the README and the tests. */
-export function functionPolicy(logGroupArn: string, tracing: boolean) {
-  const statements: { Effect: "Allow"; Action: string[]; Resource: string[] }[] = [
+export function functionPolicy(logGroupArn: string, tracing: boolean, secrets?: { keyArn: string; region: string }) {
+  const statements: { Effect: "Allow"; Action: string[]; Resource: string[]; Condition?: Record<string, Record<string, string>> }[] = [
     { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${logGroupArn}:*`] },
   ];
   // X-Ray has no resource-level permissions: "*" is the narrowest it accepts.
   if (tracing) statements.push({ Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: ["*"] });
+  // Lambda decrypts the environment at each cold start, as this role, through KMS.
+  if (secrets) {
+    statements.push({ Effect: "Allow", Action: ["kms:Decrypt"], Resource: [secrets.keyArn], Condition: { StringEquals: { "kms:ViaService": `lambda.${secrets.region}.amazonaws.com` } } });
+  }
   return { Version: "2012-10-17", Statement: statements };
 }
 
@@ -109,6 +128,7 @@ function createFunction(
   role: aws.iam.Role,
   logGroup: aws.cloudwatch.LogGroup,
   policy: aws.iam.RolePolicy,
+  key: aws.kms.Key | undefined,
 ): aws.lambda.Function {
   return new aws.lambda.Function(
     `${name}-fn`,
@@ -124,6 +144,8 @@ function createFunction(
       reservedConcurrentExecutions: args.reservedConcurrency,
       publish: true,
       environment: { variables: args.environment },
+      // Without secrets Lambda's AWS-managed key is enough: nothing in the environment needs hiding.
+      kmsKeyArn: key?.arn,
       // JSON format turns on Lambda's log-level filter (AWS_LAMBDA_LOG_LEVEL, INFO unless set), which both drops
       // lines below it and overrides Powertools' own level: keep it equal to FLEET_LOG_LEVEL.
       loggingConfig: { logFormat: "JSON", logGroup: logGroup.name, applicationLogLevel: args.logLevel.toUpperCase() },

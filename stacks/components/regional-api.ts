@@ -22,6 +22,8 @@ export interface RegionalApiArgs {
   zipPath: string;
   /** The Lambda environment (a secret Output when the stage has secrets). */
   environment: pulumi.Input<Record<string, string>>;
+  /** The deploy role `pulumi up` runs as in this account (the target's `roleArn`). */
+  deployRoleArn: string;
   /** Provider of the hosted zone's account, when `config.domain` is set. */
   dnsProvider?: pulumi.ProviderResource;
 }
@@ -56,6 +58,8 @@ export class RegionalApi extends pulumi.ComponentResource {
         tracing: config.tracing,
         logLevel: config.logLevel,
         environment: args.environment,
+        secrets: Object.keys(config.secrets).length > 0,
+        deployRoleArn: args.deployRoleArn,
       },
       { parent: this },
     );

@@ -26,6 +26,13 @@ export function mockState(type: string, name: string, inputs: Record<string, any
     case "aws:cloudwatch/logGroup:LogGroup":
       state.arn = `arn:aws:logs:${region}:${account}:log-group:${physical}`;
       break;
+    case "aws:kms/key:Key": {
+      // KMS names keys by a UUID it assigns.
+      const hex = createHash("sha256").update(`${type}::${name}`).digest("hex");
+      const keyId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+      Object.assign(state, { keyId, arn: `arn:aws:kms:${region}:${account}:key/${keyId}` });
+      break;
+    }
     case "aws:sns/topic:Topic":
       state.arn = `arn:aws:sns:${region}:${account}:${physical}`;
       break;

@@ -383,6 +383,31 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
     assert.match(String((variant.outputs.endpoints as Record<string, string>)["444444444444/ap-southeast-2"]), /\/variant\/$/);
   });
 
+  it("encrypts the environment of every function with secrets with a key of its own stage, account and region that names its role", () => {
+    const functions = ofType(variant, "aws:lambda/function:Function");
+    const keys = ofType(variant, "aws:kms/key:Key");
+    assert.equal(keys.length, functions.length, "one key per function");
+    for (const fn of functions) {
+      const where = { account: fn.account!, region: fn.region! };
+      const key = one(variant, "aws:kms/key:Key", where);
+      assert.match(String(fn.inputs.kmsKeyArn), new RegExp(`^arn:aws:kms:${where.region}:${where.account}:key/[0-9a-f-]{36}$`));
+      assert.ok(fn.dependencies.includes(key.urn), "the function waits for its key");
+      assert.equal(key.inputs.enableKeyRotation, true);
+      const role = ofType(variant, "aws:iam/role:Role", where).find((candidate) => candidate.name.endsWith("-function-role"))!;
+      const statements = JSON.parse(String(key.inputs.policy)).Statement as { Sid: string; Principal: { AWS: string } }[];
+      const decrypters = statements.filter((statement) => statement.Sid === "FunctionRoleDecrypts").map((statement) => statement.Principal.AWS);
+      assert.equal(decrypters.length, 1);
+      assert.match(decrypters[0]!, new RegExp(`^arn:aws:iam::${where.account}:role/fleet/${String(role.inputs.namePrefix)}`));
+      assert.ok(statements.filter((statement) => statement.Sid.startsWith("Deploy")).every((statement) => statement.Principal.AWS === "arn:aws:iam::444444444444:role/fleet-deploy"));
+      const rolePolicy = JSON.parse(String(one(variant, "aws:iam/rolePolicy:RolePolicy", where).inputs.policy)) as { Statement: { Action: string[]; Resource: string[] }[] };
+      assert.deepEqual(rolePolicy.Statement.find((statement) => statement.Action.includes("kms:Decrypt"))?.Resource, [fn.inputs.kmsKeyArn]);
+    }
+    for (const plan of [dev, prod]) {
+      assert.equal(ofType(plan, "aws:kms/key:Key").length, 0, "no secrets, no key");
+      assert.ok(ofType(plan, "aws:lambda/function:Function").every((fn) => fn.inputs.kmsKeyArn === undefined));
+    }
+  });
+
   it("stops on every broken cross-key rule with its message and registers no resource", () => {
     assert.deepEqual(badRules.resources, []);
     for (const expected of [
