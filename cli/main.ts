@@ -1,27 +1,46 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { Command as Program, CommanderError } from "commander";
 import { FleetError } from "../core/errors";
-import { CliError, parseCommandArgs } from "./command";
+import { repoRoot } from "../core/paths";
+import { addCommand, CliError } from "./command";
 import { commands } from "./commands";
 
+/**
+ * Parses argv with commander and runs the command; resolves to the exit code: 0 done (help and --version too),
+ * 1 failed, 2 usage error (unknown command or flag, with "did you mean", a missing value, `fleet` alone), or what
+ * the command returns (130 interrupted).
+ */
 async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    process.stdout.write(overview());
-    return name === undefined ? 2 : 0;
+  let code = 0;
+  const program = new Program("fleet")
+    .description("fleet: run one web application in every region of every AWS account of a stage.")
+    .version(version(), "-V, --version", "print fleet's version")
+    .helpOption("-h, --help", "show this help")
+    .helpCommand("help [command]", "show the help of a command")
+    .configureHelp({ subcommandTerm: (command) => command.name() })
+    .showHelpAfterError("Run 'fleet --help' to see the commands.")
+    .configureOutput({ outputError: (message, write) => write(`fleet: ${message.replace(/^error: /, "")}`) })
+    .exitOverride();
+  // Only the command asked for is loaded (`fleet check` never pays for the emulator or Pulumi); the overview,
+  // `fleet help` and a mistyped name (for "did you mean") need them all.
+  // `fleet help <mistyped>` gets the same "did you mean" as `fleet <mistyped>`.
+  if (argv[0] === "help" && argv[1] !== undefined && !Object.hasOwn(commands, argv[1])) argv = argv.slice(1);
+  const wanted = argv[0] === "help" ? argv[1] : argv[0];
+  const names = wanted !== undefined && Object.hasOwn(commands, wanted) ? [wanted] : Object.keys(commands);
+  for (const name of names) addCommand(program, name, commands[name]!().default, (exit) => (code = exit));
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return code;
+  } catch (error) {
+    // Commander has printed the problem (or the help) already; its own exit codes are 0 and 1.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    throw error;
   }
-  const load = commands[name];
-  if (!load) throw new CliError(`unknown command '${name}'. Run 'fleet --help' to see the commands.`, 2);
-  const command = load().default;
-  const args = parseCommandArgs(command, rest);
-  if (args.help) {
-    process.stdout.write(`${command.usage.trimEnd()}\n`);
-    return 0;
-  }
-  return (await command.run(args)) ?? 0;
 }
 
-function overview(): string {
-  const lines = Object.entries(commands).map(([name, load]) => `  ${name.padEnd(10)} ${load().default.summary}`);
-  return `fleet: run one web application in every region of every AWS account of a stage.\n\nUsage: fleet <command> [options]\n\nCommands:\n${lines.join("\n")}\n\nRun 'fleet <command> --help' for a command's options.\n`;
+function version(): string {
+  return (JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { version: string }).version;
 }
 
 main(process.argv.slice(2)).then(

@@ -15,14 +15,10 @@ import type { Progress, Target } from "../targets/target";
 
 /** The flags every release command shares. */
 export const targetOptions = {
-  local: { type: "boolean" },
-  store: { type: "string" },
-  json: { type: "boolean" },
+  local: { type: "boolean", description: "the local cloud (.fleet/local/, served by 'fleet start') instead of real accounts" },
+  store: { type: "string", value: "where", description: "release store: a directory or s3://bucket/prefix (default $FLEET_STORE, else .fleet/releases)" },
+  json: { type: "boolean", description: "print the result as JSON on stdout (progress stays on stderr)" },
 } as const;
-
-export const targetUsage = `  --local          the local cloud (.fleet/local/, served by 'fleet start') instead of real accounts
-  --store <where>  release store: a directory or s3://bucket/prefix (default $FLEET_STORE, else .fleet/releases)
-  --json           print the result as JSON on stdout (progress stays on stderr)`;
 
 /** Progress lines go to stderr so `--json` output on stdout stays parseable. */
 export const progress: Progress = (line) => process.stderr.write(`${line}\n`);

@@ -3,14 +3,8 @@ import { defineCommand } from "../command";
 
 export default defineCommand({
   summary: "Bundle the app into dist/lambda/index.js (one CommonJS file, no node_modules needed)",
-  usage: `Usage: fleet build [--json]
-
-Bundles the app fleet.config.ts names, with fleet's Lambda adapter around it, into dist/lambda/index.js.
-
-Options:
-  --json   print { file, bytes, sha256 } as JSON
-  -h, --help`,
-  options: { json: { type: "boolean" } },
+  description: "Bundles the app fleet.config.ts names, with fleet's Lambda adapter around it, into dist/lambda/index.js.",
+  options: { json: { type: "boolean", description: "print { file, bytes, sha256 } as JSON" } },
   async run({ values }) {
     const bundle = await buildBundle();
     if (values.json) process.stdout.write(`${JSON.stringify({ file: bundle.file, bytes: bundle.bytes, sha256: bundle.sha256 })}\n`);

@@ -6,18 +6,14 @@ import { CliError, defineCommand } from "../command";
 
 export default defineCommand({
   summary: "Validate Pulumi.<stack>.yaml files offline (no Pulumi, no AWS)",
-  usage: `Usage: fleet check [stack...] [--json]
-
-Validates the fleet: keys of every Pulumi.<stack>.yaml in the repository (or only the named stacks) against the
+  description: `Validates the fleet: keys of every Pulumi.<stack>.yaml in the repository (or only the named stacks) against the
 stage schema the Pulumi program uses, with the same messages. Stops at the first bad file and exits 1.
-Secret values are not decrypted.
-
-Options:
-  --dir <path>   folder holding the Pulumi.<stack>.yaml files (default: the repository root)
-  --json         print { stacks: [{ stack, ok, targets?, regions?, issues? }] } as JSON
-  -h, --help`,
-  options: { dir: { type: "string" }, json: { type: "boolean" } },
-  positionals: true,
+Secret values are not decrypted.`,
+  arguments: { "[stack...]": "the stacks to check (default: every Pulumi.<stack>.yaml)" },
+  options: {
+    dir: { type: "string", value: "path", description: "folder holding the Pulumi.<stack>.yaml files (default: the repository root)" },
+    json: { type: "boolean", description: "print { stacks: [{ stack, ok, targets?, regions?, issues? }] } as JSON" },
+  },
   async run({ values, positionals }) {
     const root = path.resolve(values.dir ?? repoRoot);
     const stacks = positionals.length > 0 ? positionals : listStageFiles(root);

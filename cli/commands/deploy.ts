@@ -1,23 +1,20 @@
 import { actor } from "../../artifacts/git";
-import { asCli, digestArg, finishRollout, interruptSignal, progress, stageForTarget, stageOf, storeOf, targetOf, targetOptions, targetUsage } from "../release-support";
+import { asCli, digestArg, finishRollout, interruptSignal, progress, stageForTarget, stageOf, storeOf, targetOf, targetOptions } from "../release-support";
 import { createRelease } from "../../artifacts/create-release";
 import { rollout } from "../../rollout/rollout";
 import { CliError, defineCommand } from "../command";
 
 export default defineCommand({
   summary: "Deploy a release to every region of a stack (the local 'pulumi up' with --local)",
-  usage: `Usage: fleet deploy --stack <stack> [--release sha256:<hex>] [--local] [--json]
-
-Puts every account x region of the stack on one release, in waves (the first region alone, smoke it, then the
+  synopsis: "--stack <stack> [--release sha256:<hex>] [--local] [--json]",
+  description: `Puts every account x region of the stack on one release, in waves (the first region alone, smoke it, then the
 rest); a region failing smoke stops the deploy and puts changed regions back. Without --release the working tree
-is built and stored first (refused for stages with requireRelease: true).
-
-Options:
-  --stack <stack>         the stack (Pulumi.<stack>.yaml)
-  --release <sha256:hex>  a stored release (see 'fleet releases')
-${targetUsage}
-  -h, --help`,
-  options: { stack: { type: "string" }, release: { type: "string" }, ...targetOptions },
+is built and stored first (refused for stages with requireRelease: true).`,
+  options: {
+    stack: { type: "string", description: "the stack (Pulumi.<stack>.yaml)" },
+    release: { type: "string", value: "sha256:hex", description: "a stored release (see 'fleet releases')" },
+    ...targetOptions,
+  },
   async run({ values }) {
     const stage = stageOf(values.stack);
     const store = storeOf(values.store);

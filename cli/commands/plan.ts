@@ -5,20 +5,17 @@ import { CliError, defineCommand } from "../command";
 
 export default defineCommand({
   summary: "Show what `pulumi up` would create for a stack, offline (mock runtime)",
-  usage: `Usage: fleet plan --stack <name> [--dir <path>] [--release sha256:<hex>] [--json]
-
-Runs the real Pulumi program with the stack's Pulumi.<name>.yaml under Pulumi's mock runtime (no Pulumi CLI,
+  synopsis: "--stack <name> [--dir <path>] [--release sha256:<hex>] [--json]",
+  description: `Runs the real Pulumi program with the stack's Pulumi.<name>.yaml under Pulumi's mock runtime (no Pulumi CLI,
 no credentials) and prints every resource it would create, grouped by account and region. Secrets are masked.
 With release: build the app is bundled as pulumi up would; a release digest missing from the local store is
-reported as a warning.
-
-Options:
-  --stack <name>      the stack to plan (required)
-  --dir <path>        folder holding Pulumi.<name>.yaml (default: the repository root)
-  --release <value>   plan with this fleet:release instead of the stack's (build or sha256:<hex>)
-  --json              print { stack, resources: [{ type, name, parent, account, region, inputs }], outputs, warnings }
-  -h, --help`,
-  options: { stack: { type: "string", short: "s" }, dir: { type: "string" }, release: { type: "string" }, json: { type: "boolean" } },
+reported as a warning.`,
+  options: {
+    stack: { type: "string", short: "s", value: "name", description: "the stack to plan (required)" },
+    dir: { type: "string", value: "path", description: "folder holding Pulumi.<name>.yaml (default: the repository root)" },
+    release: { type: "string", value: "value", description: "plan with this fleet:release instead of the stack's (build or sha256:<hex>)" },
+    json: { type: "boolean", description: "print { stack, resources: [{ type, name, parent, account, region, inputs }], outputs, warnings }" },
+  },
   async run({ values }) {
     if (!values.stack) throw new CliError("--stack is required. Fix: fleet plan --stack dev", 2);
     if (!values.json) process.stderr.write(`planning stack ${values.stack} under the mock runtime…\n`);

@@ -1,5 +1,5 @@
 import { actor } from "../../artifacts/git";
-import { asCli, confirm, finishRollout, interruptSignal, progress, stageForTarget, stageOf, storeOf, targetOf, targetOptions, targetUsage } from "../release-support";
+import { asCli, confirm, finishRollout, interruptSignal, progress, stageForTarget, stageOf, storeOf, targetOf, targetOptions } from "../release-support";
 import { formatPlan } from "../format";
 import { planPromotion } from "../../rollout/plans";
 import { rollout } from "../../rollout/rollout";
@@ -7,23 +7,20 @@ import { defineCommand } from "../command";
 
 export default defineCommand({
   summary: "Move the exact release one stack runs into another, region by region, with smoke gates",
-  usage: `Usage: fleet promote --from <stack> --to <stack> [--local] [--yes] [--dry-run] [--allow-breaking] [--json]
-
-Reads the digest live in --from and refuses unless every region there serves it and passes smoke, the artifact
+  synopsis: "--from <stack> --to <stack> [--local] [--yes] [--dry-run] [--allow-breaking] [--json]",
+  description: `Reads the digest live in --from and refuses unless every region there serves it and passes smoke, the artifact
 is in the store with its sha256 intact, and its OpenAPI document breaks nothing --to serves now (removed
 operation, new required input, narrowed type). Then rolls out: the first region of --to alone, smoke, then the
 rest; at the first failure every changed region goes back to its previous digest. Ctrl-C finishes or reverts
-the region in flight. Every region is recorded in the ledger.
-
-Options:
-  --from <stack>      the tested stack
-  --to <stack>        the stack to change
-  --yes               do not ask for confirmation (required when stdin is not a terminal)
-  --dry-run           print the plan (and, for real accounts, run pulumi preview) and change nothing
-  --allow-breaking    promote even when the API has breaking changes
-${targetUsage}
-  -h, --help`,
-  options: { from: { type: "string" }, to: { type: "string" }, yes: { type: "boolean" }, "dry-run": { type: "boolean" }, "allow-breaking": { type: "boolean" }, ...targetOptions },
+the region in flight. Every region is recorded in the ledger.`,
+  options: {
+    from: { type: "string", value: "stack", description: "the tested stack" },
+    to: { type: "string", value: "stack", description: "the stack to change" },
+    yes: { type: "boolean", description: "do not ask for confirmation (required when stdin is not a terminal)" },
+    "dry-run": { type: "boolean", description: "print the plan (and, for real accounts, run pulumi preview) and change nothing" },
+    "allow-breaking": { type: "boolean", description: "promote even when the API has breaking changes" },
+    ...targetOptions,
+  },
   async run({ values }) {
     const source = stageOf(values.from, "--from");
     const destination = stageOf(values.to, "--to");

@@ -1,5 +1,5 @@
 import { actor } from "../../artifacts/git";
-import { asCli, confirm, digestArg, finishRollout, interruptSignal, progress, stageForTarget, stageOf, storeOf, targetOf, targetOptions, targetUsage } from "../release-support";
+import { asCli, confirm, digestArg, finishRollout, interruptSignal, progress, stageForTarget, stageOf, storeOf, targetOf, targetOptions } from "../release-support";
 import { formatRollbackPlan } from "../format";
 import { rollbackTargets } from "../../rollout/plans";
 import { rollout } from "../../rollout/rollout";
@@ -7,19 +7,16 @@ import { defineCommand } from "../command";
 
 export default defineCommand({
   summary: "Put every region of a stack back on its previous (or a given) release, with waves and smoke",
-  usage: `Usage: fleet rollback --stack <stack> [--to sha256:<hex>] [--local] [--yes] [--json]
-
-Without --to each region goes back to the release it served before its latest deploy or promote (from the
-ledger). Same waves, smoke checks and revert-on-failure as promote.
-
-Options:
-  --stack <stack>    the stack
-  --to <sha256:hex>  the release to go back to, everywhere
-  --yes              do not ask for confirmation (required when stdin is not a terminal)
-  --dry-run          print the plan and change nothing
-${targetUsage}
-  -h, --help`,
-  options: { stack: { type: "string" }, to: { type: "string" }, yes: { type: "boolean" }, "dry-run": { type: "boolean" }, ...targetOptions },
+  synopsis: "--stack <stack> [--to sha256:<hex>] [--local] [--yes] [--dry-run] [--json]",
+  description: `Without --to each region goes back to the release it served before its latest deploy or promote (from the
+ledger). Same waves, smoke checks and revert-on-failure as promote.`,
+  options: {
+    stack: { type: "string", description: "the stack" },
+    to: { type: "string", value: "sha256:hex", description: "the release to go back to, everywhere" },
+    yes: { type: "boolean", description: "do not ask for confirmation (required when stdin is not a terminal)" },
+    "dry-run": { type: "boolean", description: "print the plan and change nothing" },
+    ...targetOptions,
+  },
   async run({ values }) {
     const stage = stageOf(values.stack);
     const to = digestArg(values.to, "--to");

@@ -1,4 +1,4 @@
-import { asCli, positiveInt, progress, stageOf, storeOf, targetOf, targetOptions, targetUsage } from "../release-support";
+import { asCli, positiveInt, progress, stageOf, storeOf, targetOf, targetOptions } from "../release-support";
 import { formatSmoke } from "../format";
 import { storedProbes } from "../../rollout/probes";
 import { smokeRegion, type SmokeResult } from "../../rollout/smoke";
@@ -7,19 +7,16 @@ import { defineCommand } from "../command";
 
 export default defineCommand({
   summary: "Check every regional endpoint of a stack with the app's own probes (fleet.config.ts)",
-  usage: `Usage: fleet smoke --stack <stack> [--local] [--timeout <ms>] [--json]
-
-For each account x region of the stack, with the probes of the release it serves (recorded from fleet.config.ts
+  synopsis: "--stack <stack> [--local] [--timeout <ms>] [--json]",
+  description: `For each account x region of the stack, with the probes of the release it serves (recorded from fleet.config.ts
 when the release was built): GET of the health path must answer 2xx from that region (x-fleet-region) on that
 release (x-fleet-release); the OpenAPI path, when the app has one, must serve an OpenAPI 3 document; each smoke
-call must answer its status. Prints a table (status, latency, digest); exits 1 when any region fails.
-
-Options:
-  --stack <stack>  the stack (Pulumi.<stack>.yaml)
-${targetUsage}
-  --timeout <ms>   per request (default 10000)
-  -h, --help`,
-  options: { stack: { type: "string" }, timeout: { type: "string" }, ...targetOptions },
+call must answer its status. Prints a table (status, latency, digest); exits 1 when any region fails.`,
+  options: {
+    stack: { type: "string", description: "the stack (Pulumi.<stack>.yaml)" },
+    ...targetOptions,
+    timeout: { type: "string", value: "ms", description: "per request (default 10000)" },
+  },
   async run({ values }) {
     const stage = stageOf(values.stack);
     const timeoutMs = positiveInt(values.timeout, "--timeout", 10_000);

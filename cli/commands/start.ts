@@ -12,43 +12,33 @@ import { CliError, defineCommand } from "../command";
 
 export default defineCommand({
   summary: "Serve the app locally the way API Gateway would: one endpoint per region, no Docker, no AWS",
-  usage: `Usage: fleet start [--stack dev] [--regions a,b] [--account id] [--port 3000] [--api rest|http] [--watch] [--json]
-
-Builds the app fleet.config.ts names into dist/lambda/index.js, then serves it on 127.0.0.1 with one endpoint
+  synopsis: "[--stack dev] [--regions a,b] [--account id] [--port 3000] [--api rest|http] [--watch] [--deployed] [--json]",
+  description: `Builds the app fleet.config.ts names into dist/lambda/index.js, then serves it on 127.0.0.1 with one endpoint
 per account x region of the stage (Pulumi.<stack>.yaml). Each request
 becomes a real API Gateway proxy event (REST payload 1.0 or HTTP API 2.0) handled by the bundle's handler in
 that region's own worker thread and environment. HTTP APIs apply the stage's fleet:cors as deployed
-(preflights answered by the gateway). Stops on Ctrl-C.
-
-Options:
-  --stack <name>     the stage whose regions to serve (default dev)
-  --regions <a,b>    serve these regions instead of the stage's
-  --account <id>     the account of --regions (default: the stage's account)
-  --port <n>         first port; endpoints take consecutive ports; 0 = any free port each (default 3000)
-  --api rest|http    the API kind to emulate (default: the stage's fleet:api)
-  --json             print { stack, endpoints: [{ key, account, region, url, api }] } once listening
-  --watch            rebuild and reload every endpoint when a file of the app changes (requests in flight
-                     finish on the old code; a failed build keeps the previous one serving)
-  --deployed         serve what 'fleet deploy/promote --local' deployed instead of the working tree: every
-                     stack, each region on its own release from .fleet/local/<stack>.json, following changes
-                     without a restart (--port, --json apply)
-  -h, --help
-
-Example:
-  npm start                       # the dev stage is an HTTP API: its URLs have no stage prefix
+(preflights answered by the gateway). Stops on Ctrl-C.`,
+  options: {
+    stack: { type: "string", value: "name", default: "dev", description: "the stage whose regions to serve" },
+    regions: { type: "string", value: "a,b", description: "serve these regions instead of the stage's" },
+    account: { type: "string", value: "id", description: "the account of --regions (default: the stage's account)" },
+    port: { type: "string", value: "n", default: "3000", description: "first port; endpoints take consecutive ports; 0 = any free port each" },
+    api: { type: "string", value: "rest|http", description: "the API kind to emulate (default: the stage's fleet:api)" },
+    json: { type: "boolean", description: "print { stack, endpoints: [{ key, account, region, url, api }] } once listening" },
+    watch: {
+      type: "boolean",
+      description: "rebuild and reload every endpoint when a file of the app changes (requests in flight finish on the old code; a failed build keeps the previous one serving)",
+    },
+    deployed: {
+      type: "boolean",
+      description:
+        "serve what 'fleet deploy/promote --local' deployed instead of the working tree: every stack, each region on its own release from .fleet/local/<stack>.json, following changes without a restart (--port, --json apply)",
+    },
+  },
+  examples: `  npm start                       # the dev stage is an HTTP API: its URLs have no stage prefix
   curl http://127.0.0.1:3000/health
   npx fleet start --api rest      # REST URLs carry the stage, as execute-api URLs do
   curl http://127.0.0.1:3000/dev/health`,
-  options: {
-    stack: { type: "string", default: "dev" },
-    regions: { type: "string" },
-    account: { type: "string" },
-    port: { type: "string", default: "3000" },
-    api: { type: "string" },
-    json: { type: "boolean" },
-    watch: { type: "boolean" },
-    deployed: { type: "boolean" },
-  },
   async run({ values }) {
     // Required on demand, like the commands: plain `fleet start` never loads the release code.
     if (values.deployed) return (require("../start-deployed") as typeof import("../start-deployed")).runServeDeployed(values);

@@ -1,20 +1,18 @@
 import { readdirSync } from "node:fs";
 import { repoRoot } from "../../core/paths";
-import { asCli, positiveInt, stageOf, storeOf, targetOf, targetOptions, targetUsage } from "../release-support";
+import { asCli, positiveInt, stageOf, storeOf, targetOf, targetOptions } from "../release-support";
 import { formatLedger, formatLive } from "../format";
 import type { LiveRegion } from "../../targets/target";
 import { defineCommand } from "../command";
 
 export default defineCommand({
   summary: "Which release is live in every region, and the recent deploys, promotions and rollbacks",
-  usage: `Usage: fleet status [--stack <stack>] [--local] [--limit <n>] [--json]
-
-Options:
-  --stack <stack>  one stack (default: every Pulumi.<stack>.yaml in the repository)
-  --limit <n>      ledger records to show (default 10)
-${targetUsage}
-  -h, --help`,
-  options: { stack: { type: "string" }, limit: { type: "string" }, ...targetOptions },
+  description: "Prints which release each account x region of each stack serves, then the latest records of the ledger.",
+  options: {
+    stack: { type: "string", description: "one stack (default: every Pulumi.<stack>.yaml in the repository)" },
+    limit: { type: "string", value: "n", description: "ledger records to show (default 10)" },
+    ...targetOptions,
+  },
   async run({ values }) {
     const limit = positiveInt(values.limit, "--limit", 10);
     const names = values.stack ? [values.stack] : stackNames();
