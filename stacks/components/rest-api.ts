@@ -108,11 +108,17 @@ function createStage(parent: pulumi.Resource, name: string, args: RestApiArgs, a
         Version: "2012-10-17",
         Statement: [{ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" }],
       }),
-      managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"],
     },
     { parent },
   );
-  const account = new aws.apigateway.Account(`${name}-apigw-account`, { cloudwatchRoleArn: cloudwatchRole.arn }, { parent });
+  // An attachment of its own, not the role's `managedPolicyArns` (deprecated in @pulumi/aws v7: a warning on every preview).
+  const pushToLogs = new aws.iam.RolePolicyAttachment(
+    `${name}-apigw-logs-policy`,
+    { role: cloudwatchRole.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs" },
+    { parent },
+  );
+  // API Gateway checks the role's permissions when the setting is saved: only once the policy is attached.
+  const account = new aws.apigateway.Account(`${name}-apigw-account`, { cloudwatchRoleArn: cloudwatchRole.arn }, { parent, dependsOn: [pushToLogs] });
   const stage = new aws.apigateway.Stage(
     `${name}-stage`,
     {

@@ -68,7 +68,8 @@ function policyFor(account: string, zone: string): Statement[] {
   return JSON.parse(JSON.stringify(readmePolicy()).replaceAll("<account>", account).replaceAll("<zone>", zone)) as Statement[];
 }
 
-const physical = (r: PlannedResource) => String(r.inputs.name ?? `${String(r.inputs.namePrefix ?? `${r.name}-`)}x1y2z3a`);
+/** A resource's physical name; `asMocked`: the suffix the plan's mocks gave it (what other inputs name it by). */
+const physical = (r: PlannedResource, asMocked = false) => String(r.inputs.name ?? `${String(r.inputs.namePrefix ?? `${r.name}-`)}${asMocked ? r.id.slice(0, 7) : "x1y2z3a"}`);
 const roleArn = (r: PlannedResource) => `arn:aws:iam::${r.account}:role${String(r.inputs.path ?? "/")}${physical(r)}`;
 
 /** The calls the AWS provider makes to create each resource type (tags included: every provider sets defaultTags). */
@@ -98,8 +99,12 @@ const createCalls: Record<string, (r: PlannedResource, plan: Plan) => Call[]> = 
   "aws:iam/role:Role": (r) => [
     { action: "iam:CreateRole", resource: roleArn(r) },
     { action: "iam:TagRole", resource: roleArn(r) },
-    ...(r.inputs.managedPolicyArns ? [{ action: "iam:AttachRolePolicy", resource: roleArn(r) }] : []),
   ],
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": (r, plan) => {
+    const role = plan.resources.find((candidate) => candidate.type === "aws:iam/role:Role" && candidate.account === r.account && physical(candidate, true) === r.inputs.role);
+    assert.ok(role, `role of ${r.name}`);
+    return [{ action: "iam:AttachRolePolicy", resource: roleArn(role) }];
+  },
   "aws:iam/rolePolicy:RolePolicy": (r, plan) => {
     const role = plan.resources.find((candidate) => candidate.type === "aws:iam/role:Role" && candidate.id === r.inputs.role);
     assert.ok(role, `role of ${r.name}`);

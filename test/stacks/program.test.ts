@@ -38,6 +38,11 @@ function apiExecutionArn(api: PlannedResource, plan: Plan): string {
   return `arn:aws:execute-api:${api.region}:${api.account}:${id}`;
 }
 
+/** The physical name the mocks gave a resource (what `.name` resolves to), from its recorded id. */
+function physicalName(resource: PlannedResource): string {
+  return String(resource.inputs.name ?? `${String(resource.inputs.namePrefix ?? `${resource.name}-`)}${resource.id.slice(0, 7)}`);
+}
+
 async function rejection(run: Promise<Plan>): Promise<PlanError> {
   try {
     await run;
@@ -139,6 +144,12 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
     }
   });
 
+  it("uses no deprecated managedPolicyArns on any role", () => {
+    for (const plan of [dev, prod, variant]) {
+      for (const role of ofType(plan, "aws:iam/role:Role")) assert.equal(role.inputs.managedPolicyArns, undefined, role.name);
+    }
+  });
+
   it("gives every AWS resource an explicit provider of one target (no default provider)", () => {
     for (const plan of [dev, prod, variant]) {
       const providers = new Set(ofType(plan, "pulumi:providers:aws").map((provider) => provider.urn));
@@ -214,7 +225,6 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
       for (const target of targets) {
         const role = ofType(plan, "aws:iam/role:Role", target).find((candidate) => candidate.name.endsWith("-function-role"));
         assert.ok(role);
-        assert.equal(role.inputs.managedPolicyArns, undefined, "no managed policy on the function role");
         assert.match(String(role.inputs.namePrefix), new RegExp(`^fleet-${plan.stack}-${target.region}-`));
         // The README's deploy policy may only touch roles under /fleet/, so the deploy role cannot edit itself.
         assert.equal(role.inputs.path, "/fleet/");
@@ -222,8 +232,9 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
           { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
         ]);
         const policies = ofType(plan, "aws:iam/rolePolicy:RolePolicy", target);
-        assert.equal(policies.length, 1, "one inline policy, and no policy attachments");
-        assert.equal(ofType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").length, 0);
+        assert.equal(policies.length, 1, "one inline policy");
+        const attached = ofType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", target).filter((attachment) => attachment.inputs.role === physicalName(role));
+        assert.deepEqual(attached, [], "no managed policy attached to the function role");
         const logGroupArn = `arn:aws:logs:${target.region}:${target.account}:log-group:/fleet/${plan.stack}/function`;
         const expected: unknown[] = [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${logGroupArn}:*`] }];
         if (tracing) expected.push({ Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: ["*"] });
@@ -286,7 +297,13 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
       const stage = one(prod, "aws:apigateway/stage:Stage", target);
       assert.equal(stage.inputs.stageName, "prod");
       const logsRole = ofType(prod, "aws:iam/role:Role", target).find((candidate) => candidate.name.endsWith("-apigw-logs-role"));
-      assert.equal(logsRole?.inputs.path, "/fleet/", "the account's CloudWatch role lives under the deploy policy's /fleet/ path");
+      assert.ok(logsRole);
+      assert.equal(logsRole.inputs.path, "/fleet/", "the account's CloudWatch role lives under the deploy policy's /fleet/ path");
+      // Regression: managedPolicyArns (deprecated in @pulumi/aws v7) warned on every preview; an attachment replaces it.
+      const attachment = one(prod, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", target);
+      assert.deepEqual(attachment.inputs, { role: physicalName(logsRole), policyArn: "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs" });
+      const account = one(prod, "aws:apigateway/account:Account", target);
+      assert.ok(account.dependencies.includes(attachment.urn), "the account setting names the role only once its policy is attached");
       assert.equal(stage.inputs.xrayTracingEnabled, true);
       assert.equal((stage.inputs.accessLogSettings as { destinationArn: string }).destinationArn, `arn:aws:logs:${target.region}:${target.account}:log-group:/fleet/prod/api-access`);
       const settings = one(prod, "aws:apigateway/methodSettings:MethodSettings", target).inputs.settings as Record<string, unknown>;
