@@ -18,7 +18,6 @@ async function fleet() {
   const regions = config.targets.flatMap((target) => target.regions.map((region) => ({ ...target, region, key: targetKey(target.account, region) })));
   const releases = await resolveReleases(stage, config, regions.map((region) => region.key));
   const providers = new Providers(stage);
-  const providerOf = (account: string, roleArn: string, region: string) => providers.get(account, roleArn, region, releases.of(targetKey(account, region)).digest);
   const dnsProvider = config.domain ? zoneProvider(providers, config) : undefined;
 
   const endpoints: Record<string, pulumi.Output<string>> = {};
@@ -29,8 +28,8 @@ async function fleet() {
     const release = releases.of(key);
     const regional = new RegionalApi(
       targetName(stage, account, region),
-      { stage, account, region, config, zipPath: release.zipPath, environment: lambdaEnvironment(stage, release.digest, config), deployRoleArn: roleArn, dnsProvider },
-      { providers: [providerOf(account, roleArn, region)] },
+      { stage, account, region, config, release: release.digest, zipPath: release.zipPath, environment: lambdaEnvironment(stage, release.digest, config), deployRoleArn: roleArn, dnsProvider },
+      { providers: [providers.get(account, roleArn, region)] },
     );
     endpoints[key] = regional.url;
     functionNames[key] = regional.functionName;

@@ -1,5 +1,4 @@
 import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
 import { targetName } from "../core/naming";
 
 /**
@@ -13,10 +12,11 @@ export class Providers {
   constructor(private readonly stage: string) {}
 
   /**
-   * The provider for `account` in `region`, made on first use.
-   * @param release the `release` default tag on every resource of that region (its digest).
+   * The provider for `account` in `region`, made on first use. Its default tags name the app and the stage only:
+   * a `release` tag here would make every release and rollback update every tagged resource of the region (roles,
+   * log groups, API, stage, alarms, topic, certificate, domain); the function carries the digest instead.
    */
-  get(account: string, roleArn: string, region: string, release: pulumi.Input<string>): aws.Provider {
+  get(account: string, roleArn: string, region: string): aws.Provider {
     const key = `${account}/${region}`;
     let provider = this.cache.get(key);
     if (!provider) {
@@ -24,7 +24,7 @@ export class Providers {
         region: region as aws.Region,
         assumeRoles: [{ roleArn, sessionName: `fleet-${this.stage}` }],
         allowedAccountIds: [account],
-        defaultTags: { tags: { app: "fleet", stage: this.stage, release } },
+        defaultTags: { tags: { app: "fleet", stage: this.stage } },
       });
       this.cache.set(key, provider);
     }
@@ -46,7 +46,6 @@ export class Providers {
         region: "us-east-1",
         assumeRoles: [{ roleArn, sessionName: `fleet-${this.stage}` }],
         allowedAccountIds: [account],
-        // No release tag: the records and health checks serve every region, whichever release each one runs.
         defaultTags: { tags: { app: "fleet", stage: this.stage } },
       });
       this.cache.set(key, provider);

@@ -11,6 +11,8 @@ export interface FleetFunctionArgs {
   account: string;
   /** The region this copy runs in (IAM role names carry it: IAM is global). */
   region: string;
+  /** The release's digest: the function's `release` tag. */
+  release: string;
   /** The release zip shipped as code. */
   zipPath: string;
   /** Lambda memory in MB. */
@@ -150,6 +152,8 @@ function createFunction(
       // lines below it and overrides Powertools' own level: keep it equal to FLEET_LOG_LEVEL.
       loggingConfig: { logFormat: "JSON", logGroup: logGroup.name, applicationLogLevel: args.logLevel.toUpperCase() },
       tracingConfig: { mode: args.tracing ? "Active" : "PassThrough" },
+      // The one tag a release changes, on the one resource a release changes (with its published version).
+      tags: { release: args.release },
     },
     // The policy too: the role alone grants nothing, and the first cold starts must already write logs and traces.
     { parent, dependsOn: [logGroup, policy] },

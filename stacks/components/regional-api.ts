@@ -18,6 +18,8 @@ export interface RegionalApiArgs {
   region: string;
   /** The validated stage configuration (sizes, API kind, alarms, domain). */
   config: StageConfig;
+  /** The digest of the release this region runs (the function's `release` tag). */
+  release: string;
   /** The release zip to run. */
   zipPath: string;
   /** The Lambda environment (a secret Output when the stage has secrets). */
@@ -48,6 +50,7 @@ export class RegionalApi extends pulumi.ComponentResource {
         stage: args.stage,
         account: args.account,
         region: args.region,
+        release: args.release,
         zipPath: args.zipPath,
         memory: config.memory,
         timeout: config.timeout,

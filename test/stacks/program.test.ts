@@ -60,6 +60,7 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
   let prod: Plan;
   let variant: Plan;
   let prodReordered: Plan;
+  let prodNextRelease: Plan;
   let badRules: PlanError;
   let badSchema: PlanError;
   const devTargets = targetsOf("dev");
@@ -81,11 +82,12 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
     // prod with the zone account's regions in the other order (as after adding a region in front).
     const prodValues = readStageFileValues("prod").values as { targets: { regions: string[] }[] };
     const reordered = { ...prodValues, targets: prodValues.targets.map((target, index) => (index === 0 ? { ...target, regions: [...target.regions].reverse() } : target)) };
-    [dev, prod, variant, prodReordered, badRules, badSchema] = await Promise.all([
+    [dev, prod, variant, prodReordered, prodNextRelease, badRules, badSchema] = await Promise.all([
       planStack({ stack: "dev", releaseMode }),
       planStack({ stack: "prod", releaseMode }),
       planStack({ stack: "variant", releaseMode, config: { values: variantValues, secretKeys: ["fleet:secrets"] } }),
       planStack({ stack: "prod", releaseMode, config: { values: reordered } }),
+      planStack({ stack: "prod", releaseMode, release: WAVE_RELEASE }),
       rejection(
         planStack({
           stack: "bad",
@@ -139,9 +141,27 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
         assert.equal(provider.inputs.region, target.region);
         assert.deepEqual(provider.inputs.allowedAccountIds, [target.account]);
         assert.deepEqual(provider.inputs.assumeRoles, [{ roleArn: target.roleArn, sessionName: `fleet-${stage}` }]);
-        assert.deepEqual((provider.inputs.defaultTags as { tags: Record<string, string> }).tags, { app: "fleet", stage, release: plan.outputs.release });
+        assert.deepEqual((provider.inputs.defaultTags as { tags: Record<string, string> }).tags, { app: "fleet", stage });
       }
     }
+  });
+
+  it("tags only the function with its release: no provider's default tags carry one", () => {
+    for (const plan of [dev, prod, variant]) {
+      for (const provider of ofType(plan, "pulumi:providers:aws")) {
+        assert.equal((provider.inputs.defaultTags as { tags: Record<string, string> }).tags.release, undefined, `${provider.name} tags every resource with the release`);
+      }
+      for (const fn of ofType(plan, "aws:lambda/function:Function")) {
+        assert.deepEqual(fn.inputs.tags, { release: (plan.outputs.releases as Record<string, string>)[`${fn.account}/${fn.region}`] });
+      }
+    }
+  });
+
+  it("changes only the functions when the release changes, so a release or rollback updates nothing else", () => {
+    const before = new Map(prod.resources.map((resource) => [resource.urn, resource.inputs]));
+    const changed = prodNextRelease.resources.filter((resource) => JSON.stringify(resource.inputs) !== JSON.stringify(before.get(resource.urn)));
+    assert.deepEqual([...new Set(changed.map((resource) => resource.type))], ["aws:lambda/function:Function"]);
+    assert.equal(changed.length, prodTargets.length);
   });
 
   it("uses no deprecated managedPolicyArns on any role", () => {
@@ -383,9 +403,8 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
     assert.equal(variant.outputs.release, fixture.digest);
     for (const [region, digest] of [["ap-southeast-2", fixture.digest], ["ap-northeast-1", WAVE_RELEASE]] as const) {
       const where = { account: "444444444444", region };
-      const provider = regionProviders(variant).find((candidate) => candidate.account === where.account && candidate.region === where.region)!;
-      assert.equal((provider.inputs.defaultTags as { tags: Record<string, string> }).tags.release, digest);
       const fn = one(variant, "aws:lambda/function:Function", where);
+      assert.deepEqual(fn.inputs.tags, { release: digest });
       assert.match(String((fn.inputs.code as { archive: string }).archive), new RegExp(`${digest.slice(7)}\\.zip$`));
     }
   });
