@@ -146,7 +146,11 @@ export const StageConfig = z.strictObject({
     .strictObject(
       {
         /** The global host name, e.g. api.example.com. */
-        name: z.string().regex(hostnamePattern, "is not a lowercase host name. Fix: e.g. api.example.com"),
+        name: z
+          .string()
+          .regex(hostnamePattern, "is not a lowercase host name. Fix: e.g. api.example.com")
+          // ACM caps a certificate's first name (the global one here; the regional names are SANs) at 64 characters.
+          .max(64, "is longer than the 64 characters ACM accepts as a certificate's domain name. Fix: use a name of at most 64 characters"),
         /** The Route53 public hosted zone holding `name`. */
         hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,32}$/, "is not a Route53 hosted zone id. Fix: copy it from Route53, e.g. Z0123456789ABCDEFGHIJ"),
         /** The target account that owns the hosted zone. @default the first target's account */
@@ -282,9 +286,32 @@ function crossFieldIssues(config: StageConfig): StageConfigIssue[] {
       issues.push({ key: keyPath(["releases", key]), message: "is not an \"<account>/<region>\" of this stage's targets. Fix: remove the entry or correct the key" });
     }
   }
+  if (config.domain) issues.push(...regionalHostIssues(config, config.domain.name));
   if (config.domain?.account !== undefined && !regionsByAccount.has(config.domain.account)) {
     issues.push({ key: "fleet:domain.account", message: `${config.domain.account} is not one of the targets' accounts. Fix: use the target account that owns the hosted zone` });
   }
+  return issues;
+}
+
+/**
+ * With a domain each region gets one host name of its own (`<region>.<domain>`, what its health check requests),
+ * so a region served by two accounts would need that name twice.
+ */
+function regionalHostIssues(config: StageConfig, domain: string): StageConfigIssue[] {
+  const issues: StageConfigIssue[] = [];
+  const servedBy = new Map<string, string>();
+  config.targets.forEach((target, t) => {
+    target.regions.forEach((region, r) => {
+      const other = servedBy.get(region);
+      if (other !== undefined && other !== target.account) {
+        issues.push({
+          key: keyPath(["targets", t, "regions", r]),
+          message: `${region} is also served by account ${other}, and with fleet:domain each region has one host name (${region}.${domain}). Fix: serve ${region} from one account only, or remove fleet:domain`,
+        });
+      }
+      if (other === undefined) servedBy.set(region, target.account);
+    });
+  });
   return issues;
 }
 

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RegionalApi } from "./components/regional-api";
 import { StageConfigError, type StageConfig } from "../core/stage-schema";
+import { FleetConfigError, loadFleetConfig } from "../core/fleet-config";
 import { lambdaEnvironment } from "./environment";
 import { targetKey, targetName } from "../core/naming";
 import { Providers } from "./providers";
@@ -19,6 +20,8 @@ async function fleet() {
   const releases = await resolveReleases(stage, config, regions.map((region) => region.key));
   const providers = new Providers(stage);
   const dnsProvider = config.domain ? zoneProvider(providers, config) : undefined;
+  // The Route53 health checks request the app's own health route (fleet.config.ts `health`).
+  const healthPath = config.domain ? appHealthPath() : undefined;
 
   const endpoints: Record<string, pulumi.Output<string>> = {};
   const functionNames: Record<string, pulumi.Output<string>> = {};
@@ -28,7 +31,7 @@ async function fleet() {
     const release = releases.of(key);
     const regional = new RegionalApi(
       targetName(stage, account, region),
-      { stage, account, region, config, release: release.digest, zipPath: release.zipPath, environment: lambdaEnvironment(stage, release.digest, config), deployRoleArn: roleArn, dnsProvider },
+      { stage, account, region, config, release: release.digest, zipPath: release.zipPath, environment: lambdaEnvironment(stage, release.digest, config), deployRoleArn: roleArn, dnsProvider, healthPath },
       { providers: [providers.get(account, roleArn, region)] },
     );
     endpoints[key] = regional.url;
@@ -82,6 +85,15 @@ async function resolveReleases(stage: string, config: StageConfig, keys: string[
       return release;
     },
   };
+}
+
+function appHealthPath(): string {
+  try {
+    return loadFleetConfig().health;
+  } catch (error) {
+    if (error instanceof FleetConfigError) throw new pulumi.RunError(error.message);
+    throw error;
+  }
 }
 
 /** Route53 records live in the hosted zone's account: `domain.account`, else the first target's. */

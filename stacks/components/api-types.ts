@@ -10,8 +10,6 @@ export interface RegionalEndpoint {
   url: pulumi.Output<string>;
   /** The stage a custom domain maps to. */
   stageName: pulumi.Output<string>;
-  /** Path of the health route relative to the API host, for Route53 health checks. */
-  healthPath: string;
   /** CloudWatch metrics of the API for alarms. */
   metrics: ApiMetrics;
 }

@@ -27,7 +27,6 @@ export class HttpApi extends pulumi.ComponentResource implements RegionalEndpoin
   readonly executionArn: pulumi.Output<string>;
   readonly url: pulumi.Output<string>;
   readonly stageName: pulumi.Output<string>;
-  readonly healthPath = "/health";
   readonly metrics: RegionalEndpoint["metrics"];
 
   constructor(name: string, args: HttpApiArgs, opts?: pulumi.ComponentResourceOptions) {

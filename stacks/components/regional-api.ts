@@ -28,6 +28,8 @@ export interface RegionalApiArgs {
   deployRoleArn: string;
   /** Provider of the hosted zone's account, when `config.domain` is set. */
   dnsProvider?: pulumi.ProviderResource;
+  /** The app's health route, which the domain's health check requests; needed with `config.domain`. */
+  healthPath?: string;
 }
 
 /**
@@ -84,7 +86,7 @@ export class RegionalApi extends pulumi.ComponentResource {
       { functionName: fn.function.name, api: api.metrics, email: config.alarms.email, p99LatencyMs: config.alarms.p99LatencyMs, errorRate: config.alarms.errorRate },
       { parent: this },
     );
-    if (config.domain && args.dnsProvider) {
+    if (config.domain && args.dnsProvider && args.healthPath) {
       new RegionalDomain(
         `${name}-domain`,
         {
@@ -94,7 +96,7 @@ export class RegionalApi extends pulumi.ComponentResource {
           setIdentifier: `${args.account}-${args.region}`,
           apiId: api.apiId,
           stageName: api.stageName,
-          healthPath: api.healthPath,
+          healthPath: args.healthPath,
           dnsProvider: args.dnsProvider,
         },
         { parent: this },

@@ -36,7 +36,6 @@ export class RestApi extends pulumi.ComponentResource implements RegionalEndpoin
   readonly executionArn: pulumi.Output<string>;
   readonly url: pulumi.Output<string>;
   readonly stageName: pulumi.Output<string>;
-  readonly healthPath: string;
   readonly metrics: RegionalEndpoint["metrics"];
 
   constructor(name: string, args: RestApiArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -70,7 +69,6 @@ export class RestApi extends pulumi.ComponentResource implements RegionalEndpoin
     this.executionArn = api.executionArn;
     this.stageName = stage.stageName;
     this.url = pulumi.interpolate`https://${api.id}.execute-api.${args.region}.amazonaws.com/${stage.stageName}/`;
-    this.healthPath = `/${args.stage}/health`;
     this.metrics = { dimensions: { ApiName: api.name, Stage: stage.stageName }, serverErrors: "5XXError", latency: "Latency" };
     this.registerOutputs({ apiId: this.apiId, url: this.url });
   }

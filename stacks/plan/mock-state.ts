@@ -48,9 +48,13 @@ export function mockState(type: string, name: string, inputs: Record<string, any
       state.httpMethod = inputs.httpMethod;
       break;
     case "aws:acm/certificate:Certificate":
-      state.domainValidationOptions = [
-        { domainName: inputs.domainName, resourceRecordName: `_${id}.${inputs.domainName}.`, resourceRecordType: "CNAME", resourceRecordValue: `_${id}.acm-validations.aws.` },
-      ];
+      // One CNAME per name on the certificate (the domain name, then each SAN), as ACM answers.
+      state.domainValidationOptions = [inputs.domainName, ...(Array.isArray(inputs.subjectAlternativeNames) ? inputs.subjectAlternativeNames : [])].map((domainName: string) => ({
+        domainName,
+        resourceRecordName: `_${id}.${domainName}.`,
+        resourceRecordType: "CNAME",
+        resourceRecordValue: `_${id}.acm-validations.aws.`,
+      }));
       break;
     case "aws:apigatewayv2/domainName:DomainName":
       state.domainNameConfiguration = { ...inputs.domainNameConfiguration, targetDomainName: `d-${id}.execute-api.${region}.amazonaws.com`, hostedZoneId: "Z2OJLYMUO9EFXC" };

@@ -188,8 +188,27 @@ describe("stage config schema (core/stage-schema.ts)", () => {
   });
 
   it("rejects a domain whose zone account is not a target", () => {
-    assertRejects({ ...validStage(), domain: { name: "api.example.com", hostedZoneId: "Z123ABC", account: "999999999999" } }, "fleet:domain.account", /not one of the targets' accounts/);
-    assertRejects({ ...validStage(), domain: { name: "API example", hostedZoneId: "Z123ABC" } }, "fleet:domain.name", /host name/);
+    const targets = [(validStage().targets as unknown[])[0]];
+    assertRejects({ ...validStage(), targets, domain: { name: "api.example.com", hostedZoneId: "Z123ABC", account: "999999999999" } }, "fleet:domain.account", /not one of the targets' accounts/);
+    assertRejects({ ...validStage(), targets, domain: { name: "API example", hostedZoneId: "Z123ABC" } }, "fleet:domain.name", /host name/);
+  });
+
+  it("rejects a domain name longer than the 64 characters ACM accepts as a certificate's domain name", () => {
+    const targets = [(validStage().targets as unknown[])[0]];
+    const name = `${"a".repeat(53)}.example.com`;
+    assert.equal(name.length, 65);
+    assertRejects({ ...validStage(), targets, domain: { name, hostedZoneId: "Z123ABC" } }, "fleet:domain.name", /64 characters ACM accepts/);
+    assert.equal(parseStageConfig("test", { ...validStage(), targets, domain: { name: name.slice(1), hostedZoneId: "Z123ABC" } }).domain?.name, name.slice(1));
+  });
+
+  it("rejects, with a domain, a region served by two accounts: each region has one host name of its own", () => {
+    assertRejects(
+      { ...validStage(), domain: { name: "api.example.com", hostedZoneId: "Z123ABC" } },
+      "fleet:targets[1].regions[0]",
+      /us-east-1 is also served by account 111111111111, and with fleet:domain each region has one host name \(us-east-1\.api\.example\.com\)/,
+    );
+    // Without a domain, two accounts may serve one region.
+    assert.equal(parseStageConfig("test", validStage()).targets.length, 2);
   });
 
   it("accepts per-region releases only for the stage's own account/region keys", () => {

@@ -3,6 +3,7 @@ import { rm } from "node:fs/promises";
 import { PlanError, planStack, type Plan, type PlannedResource } from "../../stacks/plan/engine";
 import { boundaryArn, functionLogicalName } from "../../core/naming";
 import { readStageFile, readStageFileValues } from "../../core/stage-file";
+import { loadFleetConfig } from "../../core/fleet-config";
 import { writeFixtureRelease } from "./fixture-release";
 
 /**
@@ -355,30 +356,64 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
     assert.equal(dev.outputs.url, undefined);
   });
 
-  it("routes the domain by latency: per region a certificate, custom domain, mapping, /health check and latency record in the zone's account", () => {
+  it("routes the domain by latency: per region a certificate for the global and the regional name, a mapped custom domain for each, and a latency record in the zone's account", () => {
     for (const target of prodTargets) {
-      one(prod, "aws:acm/certificate:Certificate", target);
-      const mapping = one(prod, "aws:apigatewayv2/apiMapping:ApiMapping", target);
-      assert.equal(mapping.inputs.stage, "prod");
+      const regionalName = `${target.region}.api.example.com`;
+      const certificate = one(prod, "aws:acm/certificate:Certificate", target);
+      assert.equal(certificate.inputs.domainName, "api.example.com");
+      assert.deepEqual(certificate.inputs.subjectAlternativeNames, [regionalName], "the regional name is a SAN on the same certificate");
+      const domains = ofType(prod, "aws:apigatewayv2/domainName:DomainName", target);
+      assert.deepEqual(domains.map((domain) => domain.inputs.domainName).sort(), ["api.example.com", regionalName].sort());
+      const domainOf = (host: string) => domains.find((domain) => domain.inputs.domainName === host)!;
+      const mappingOf = (host: string) => ofType(prod, "aws:apigatewayv2/apiMapping:ApiMapping", target).find((mapping) => mapping.inputs.domainName === host)!;
+      for (const host of ["api.example.com", regionalName]) {
+        assert.equal(mappingOf(host).inputs.stage, "prod");
+        assert.equal(mappingOf(host).inputs.apiId, (prod.outputs.apiIds as Record<string, string>)[`${target.account}/${target.region}`]);
+      }
+      const aliasTarget = (host: string) => [{ name: `d-${domainOf(host).id}.execute-api.${target.region}.amazonaws.com`, zoneId: "Z2OJLYMUO9EFXC", evaluateTargetHealth: true }];
       const record = prod.resources.find((r) => r.type === "aws:route53/record:Record" && r.inputs.setIdentifier === `${target.account}-${target.region}`);
       assert.ok(record, `latency record of ${target.account}/${target.region}`);
       assert.equal(record.account, "222222222222", "records live in the hosted zone's account");
       assert.deepEqual(record.inputs.latencyRoutingPolicies, [{ region: target.region }]);
       assert.equal(record.inputs.name, "api.example.com");
-      const check = prod.resources.find((r) => r.type === "aws:route53/healthCheck:HealthCheck" && r.inputs.fqdn === `${(prod.outputs.apiIds as Record<string, string>)[`${target.account}/${target.region}`]}.execute-api.${target.region}.amazonaws.com`);
-      assert.ok(check);
-      assert.equal(check.inputs.resourcePath, "/prod/health");
-      assert.equal(record.inputs.healthCheckId, check.id, "the record answers only while its region's check is healthy");
+      assert.deepEqual(record.inputs.aliases, aliasTarget("api.example.com"));
+      // Regression: the name could resolve to a custom domain that was not mapped to the API yet.
+      assert.ok(record.dependencies.includes(mappingOf("api.example.com").urn), "the latency record waits for the global name's mapping");
+      const regionalRecord = prod.resources.find((r) => r.type === "aws:route53/record:Record" && r.inputs.name === regionalName && r.inputs.type === "A");
+      assert.ok(regionalRecord, `record of ${regionalName}`);
+      assert.deepEqual(regionalRecord.inputs.aliases, aliasTarget(regionalName));
+      assert.ok(regionalRecord.dependencies.includes(mappingOf(regionalName).urn));
     }
-    assert.equal(ofType(prod, "aws:route53/healthCheck:HealthCheck").length, prodTargets.length);
-    // The regions of one account share one validation CNAME: removing a region must not delete the others' record.
     const validations = prod.resources.filter((r) => r.type === "aws:route53/record:Record" && r.inputs.type === "CNAME");
-    assert.equal(validations.length, prodTargets.length);
+    assert.equal(validations.length, prodTargets.length * 2, "one validation CNAME per name on each certificate");
     for (const record of validations) {
       assert.equal(record.inputs.allowOverwrite, true);
-      assert.equal(record.retainOnDelete, true, `${record.name} is kept when its region is removed`);
+      // The regions of one account share the global name's CNAME: removing a region must not delete the others' record.
+      const global = String(record.inputs.name).endsWith(".api.example.com.") && !/\.[a-z]{2}-[a-z]+-\d\.api\.example\.com\.$/.test(String(record.inputs.name));
+      assert.equal(record.retainOnDelete, global, `${record.name} ${global ? "is kept" : "goes"} when its region is removed`);
     }
     assert.equal(ofType(dev, "aws:route53/record:Record").length, 0);
+  });
+
+  it("checks each region's health over HTTPS (SNI) on its own host name, through its certificate, custom domain and mapping", () => {
+    const health = loadFleetConfig().health;
+    for (const target of prodTargets) {
+      const regionalName = `${target.region}.api.example.com`;
+      const checks = prod.resources.filter((r) => r.type === "aws:route53/healthCheck:HealthCheck" && r.name.startsWith(`prod-${target.account}-${target.region}-`));
+      assert.equal(checks.length, 1);
+      const check = checks[0]!;
+      // Regression: the check requested <apiId>.execute-api…, which stays healthy with a broken certificate, domain or mapping.
+      assert.equal(check.inputs.fqdn, regionalName);
+      assert.equal(check.inputs.type, "HTTPS");
+      assert.equal(check.inputs.enableSni, true);
+      assert.equal(check.inputs.port, 443);
+      assert.equal(check.inputs.resourcePath, health, "the app's health route (fleet.config.ts), at the root of the custom host");
+      const regionalRecord = prod.resources.find((r) => r.type === "aws:route53/record:Record" && r.inputs.name === regionalName && r.inputs.type === "A")!;
+      assert.ok(check.dependencies.includes(regionalRecord.urn), "the check starts once its name resolves");
+      const latency = prod.resources.find((r) => r.type === "aws:route53/record:Record" && r.inputs.setIdentifier === `${target.account}-${target.region}`)!;
+      assert.equal(latency.inputs.healthCheckId, check.id, "the record answers only while its region's check is healthy");
+    }
+    assert.equal(ofType(prod, "aws:route53/healthCheck:HealthCheck").length, prodTargets.length);
   });
 
   it("puts Route53 records and health checks on one provider of the zone's account that no region change moves", () => {
@@ -389,7 +424,7 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
     assert.deepEqual(dns.inputs.allowedAccountIds, ["222222222222"]);
     assert.deepEqual(dns.inputs.assumeRoles, [{ roleArn: "arn:aws:iam::222222222222:role/fleet-deploy", sessionName: "fleet-prod" }]);
     const route53 = (plan: Plan) => plan.resources.filter((r) => r.type.startsWith("aws:route53/"));
-    assert.equal(route53(prod).length, prodTargets.length * 3, "per region: validation record, health check, latency record");
+    assert.equal(route53(prod).length, prodTargets.length * 5, "per region: two validation records, the regional record, health check, latency record");
     // Regression: the records rode on the zone account's first region's provider; reordering or removing regions
     // moved them to another provider, which replaces them, and a replacement latency record collides with itself.
     for (const plan of [prod, prodReordered]) {
