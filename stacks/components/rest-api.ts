@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "node:crypto";
 import { boundaryArn, rolePath } from "../../core/naming";
 import { accessLogFormat, type RegionalEndpoint } from "./api-types";
+import { snapshotHash } from "./snapshot-hash";
 
 /** Inputs of a REST API in front of the function. */
 export interface RestApiArgs {
@@ -40,27 +40,39 @@ export class RestApi extends pulumi.ComponentResource implements RegionalEndpoin
 
   constructor(name: string, args: RestApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fleet:aws:RestApi", name, {}, opts);
+    // The deployment is a snapshot of these resources: their inputs, exactly as passed, make its trigger.
+    const snapshot: pulumi.Input<object>[] = [];
+    const inSnapshot = <T extends object>(inputs: T): T => {
+      snapshot.push(inputs);
+      return inputs;
+    };
     const api = new aws.apigateway.RestApi(
       `${name}-api`,
-      {
+      inSnapshot({
         description: `fleet ${args.stage} (${args.region})`,
         // Every content type reaches the app as base64, so binary bodies survive the proxy.
         binaryMediaTypes: ["*/*"],
         endpointConfiguration: { types: "REGIONAL" },
-      },
+      }),
       { parent: this },
     );
-    const integrations = [
-      this.proxyRoute(`${name}-root`, api, api.rootResourceId, args.aliasInvokeArn),
-      this.proxyRoute(`${name}-proxy`, api, this.proxyResource(name, api).id, args.aliasInvokeArn),
-    ];
+    const proxy = new aws.apigateway.Resource(`${name}-proxy`, inSnapshot({ restApi: api.id, parentId: api.rootResourceId, pathPart: "{proxy+}" }), { parent: this });
+    const integrations = [api.rootResourceId, proxy.id].map((resourceId, index) => {
+      const route = `${name}-${index === 0 ? "root" : "proxy"}`;
+      const method = new aws.apigateway.Method(`${route}-any`, inSnapshot({ restApi: api.id, resourceId, httpMethod: "ANY", authorization: "NONE" }), { parent: this });
+      return new aws.apigateway.Integration(
+        `${route}-integration`,
+        inSnapshot({ restApi: api.id, resourceId, httpMethod: method.httpMethod, type: "AWS_PROXY", integrationHttpMethod: "POST", uri: args.aliasInvokeArn }),
+        { parent: this },
+      );
+    });
     const deployment = new aws.apigateway.Deployment(
       `${name}-deployment`,
       {
         restApi: api.id,
-        // A deployment is a snapshot: a new hash (routes, integration target, media types) replaces it, so a
-        // changed API is live after `pulumi up` without a manual redeploy.
-        triggers: { redeployment: pulumi.output(args.aliasInvokeArn).apply((uri) => apiDefinitionHash(uri)) },
+        // A deployment is a snapshot: any change to the inputs of the API, its resources, methods or integrations
+        // gives a new hash, which replaces it, so the stage never keeps serving the old snapshot.
+        triggers: { redeployment: pulumi.output(snapshot).apply(snapshotHash) },
       },
       { parent: this, dependsOn: integrations },
     );
@@ -72,25 +84,6 @@ export class RestApi extends pulumi.ComponentResource implements RegionalEndpoin
     this.metrics = { dimensions: { ApiName: api.name, Stage: stage.stageName }, serverErrors: "5XXError", latency: "Latency" };
     this.registerOutputs({ apiId: this.apiId, url: this.url });
   }
-
-  private proxyResource(name: string, api: aws.apigateway.RestApi): aws.apigateway.Resource {
-    return new aws.apigateway.Resource(`${name}-proxy`, { restApi: api.id, parentId: api.rootResourceId, pathPart: "{proxy+}" }, { parent: this });
-  }
-
-  private proxyRoute(name: string, api: aws.apigateway.RestApi, resourceId: pulumi.Input<string>, uri: pulumi.Input<string>): aws.apigateway.Integration {
-    const method = new aws.apigateway.Method(`${name}-any`, { restApi: api.id, resourceId, httpMethod: "ANY", authorization: "NONE" }, { parent: this });
-    return new aws.apigateway.Integration(
-      `${name}-integration`,
-      { restApi: api.id, resourceId, httpMethod: method.httpMethod, type: "AWS_PROXY", integrationHttpMethod: "POST", uri },
-      { parent: this },
-    );
-  }
-}
-
-/** Everything that defines the API's routes: a change here must produce a new deployment. */
-function apiDefinitionHash(integrationUri: string): string {
-  const definition = { routes: ["ANY /", "ANY /{proxy+}"], integration: { type: "AWS_PROXY", uri: integrationUri }, binaryMediaTypes: ["*/*"] };
-  return createHash("sha256").update(JSON.stringify(definition)).digest("hex");
 }
 
 function createStage(parent: pulumi.Resource, name: string, args: RestApiArgs, api: aws.apigateway.RestApi, deployment: aws.apigateway.Deployment): aws.apigateway.Stage {

@@ -4,6 +4,7 @@ import { PlanError, planStack, type Plan, type PlannedResource } from "../../sta
 import { boundaryArn, functionLogicalName } from "../../core/naming";
 import { readStageFile, readStageFileValues } from "../../core/stage-file";
 import { loadFleetConfig } from "../../core/fleet-config";
+import { snapshotHash } from "../../stacks/components/snapshot-hash";
 import { writeFixtureRelease } from "./fixture-release";
 
 /**
@@ -332,6 +333,25 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
       assert.equal(settings.throttlingBurstLimit, 2000);
       assert.match(String((prod.outputs.endpoints as Record<string, string>)[`${target.account}/${target.region}`]), new RegExp(`^https://[a-z0-9]+\\.execute-api\\.${target.region}\\.amazonaws\\.com/prod/$`));
     }
+  });
+
+  it("derives the REST deployment's trigger from the real inputs of the API, its resource, methods and integrations", () => {
+    for (const target of prodTargets) {
+      const prefix = `prod-${target.account}-${target.region}-rest`;
+      const named = (suffix: string) => {
+        const found = prod.resources.filter((r) => r.name === `${prefix}-${suffix}`);
+        assert.equal(found.length, 1, `${prefix}-${suffix}`);
+        return found[0]!.inputs;
+      };
+      const snapshot = ["api", "proxy", "root-any", "root-integration", "proxy-any", "proxy-integration"].map(named);
+      const trigger = (one(prod, "aws:apigateway/deployment:Deployment", target).inputs.triggers as { redeployment: string }).redeployment;
+      // Regression: the hash covered a hand-written list (routes, integration URI, media types), so a change to
+      // anything else in these resources created no new deployment and the stage kept the old snapshot.
+      assert.equal(trigger, snapshotHash(snapshot));
+    }
+    // It changes with any input: here the API's description, which names the region.
+    const triggers = ofType(prod, "aws:apigateway/deployment:Deployment").map((d) => (d.inputs.triggers as { redeployment: string }).redeployment);
+    assert.equal(new Set(triggers).size, prodTargets.length);
   });
 
   it("scopes each Lambda permission to its own API's execution ARN and the live alias", () => {
