@@ -17,6 +17,14 @@ export const logRetentionValues = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
+/** Versions that hold provisioned concurrency while `live` moves from one to the other (the old one until the move). */
+export const versionsWarmDuringAMove = 2;
+
+/** The provisioned concurrency a function holds at most: on both versions during a move. */
+export function provisionedDuringAMove(provisioned: number): number {
+  return provisioned * versionsWarmDuringAMove;
+}
+
 /** What an offline read (`readStageFile`) puts in place of a `secure:` value it cannot decrypt. */
 export const SECRET_PLACEHOLDER = "[secret]";
 
@@ -253,10 +261,14 @@ function crossFieldIssues(config: StageConfig): StageConfigIssue[] {
   if (config.timeout > limit) {
     issues.push({ key: "fleet:timeout", message: `${config.timeout} s exceeds the ${config.api} API's integration timeout of ${limit} s. Fix: set fleet:timeout to ${limit} or less` });
   }
-  if (config.provisionedConcurrency !== undefined && config.reservedConcurrency !== undefined && config.provisionedConcurrency > config.reservedConcurrency) {
+  // Provisioned concurrency counts against the function's reserved concurrency, and while `live` moves to a new
+  // version both versions hold it (stacks/components/function.ts).
+  if (config.provisionedConcurrency !== undefined && config.reservedConcurrency !== undefined && provisionedDuringAMove(config.provisionedConcurrency) > config.reservedConcurrency) {
     issues.push({
       key: "fleet:provisionedConcurrency",
-      message: `${config.provisionedConcurrency} exceeds fleet:reservedConcurrency (${config.reservedConcurrency}). Fix: lower it or raise reservedConcurrency`,
+      message:
+        `${config.provisionedConcurrency} on each of the two versions that hold it while live moves (${provisionedDuringAMove(config.provisionedConcurrency)}) exceeds fleet:reservedConcurrency (${config.reservedConcurrency}). ` +
+        `Fix: lower it to at most ${Math.floor(config.reservedConcurrency / versionsWarmDuringAMove)} or raise reservedConcurrency to at least ${provisionedDuringAMove(config.provisionedConcurrency)}`,
     });
   }
   if (config.cors && config.api === "rest") {
@@ -298,21 +310,21 @@ function crossFieldIssues(config: StageConfig): StageConfigIssue[] {
  * so a region served by two accounts would need that name twice.
  */
 function regionalHostIssues(config: StageConfig, domain: string): StageConfigIssue[] {
-  const issues: StageConfigIssue[] = [];
-  const servedBy = new Map<string, string>();
+  const servedBy = new Map<string, { account: string; key: string }[]>();
   config.targets.forEach((target, t) => {
-    target.regions.forEach((region, r) => {
-      const other = servedBy.get(region);
-      if (other !== undefined && other !== target.account) {
-        issues.push({
-          key: keyPath(["targets", t, "regions", r]),
-          message: `${region} is also served by account ${other}, and with fleet:domain each region has one host name (${region}.${domain}). Fix: serve ${region} from one account only, or remove fleet:domain`,
-        });
-      }
-      if (other === undefined) servedBy.set(region, target.account);
-    });
+    target.regions.forEach((region, r) => servedBy.set(region, [...(servedBy.get(region) ?? []), { account: target.account, key: keyPath(["targets", t, "regions", r]) }]));
   });
-  return issues;
+  // Each listing is named, so whichever one was just added or changed is.
+  return [...servedBy].flatMap(([region, listings]) =>
+    new Set(listings.map((listing) => listing.account)).size < 2
+      ? []
+      : listings.map(({ account, key }) => ({
+          key,
+          message:
+            `${region} is also served by account ${listings.find((other) => other.account !== account)!.account}, and with fleet:domain each region has one host name (${region}.${domain}). ` +
+            `Fix: serve ${region} from one account only, or remove fleet:domain`,
+        })),
+  );
 }
 
 /**

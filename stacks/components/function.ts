@@ -23,7 +23,7 @@ export interface FleetFunctionArgs {
   architecture: "arm64" | "x86_64";
   /** Reserved concurrency; unset = unreserved pool. */
   reservedConcurrency?: number;
-  /** Provisioned concurrency on the `live` alias; unset = none. */
+  /** Provisioned concurrency on the version `live` serves (never on the alias itself); unset = none. */
   provisionedConcurrency?: number;
   /** Retention of the function's log group, in days. */
   logRetentionDays: number;
@@ -47,7 +47,7 @@ export interface FleetFunctionArgs {
 export class FleetFunction extends pulumi.ComponentResource {
   /** The function (use `alias` to invoke it). */
   readonly function: aws.lambda.Function;
-  /** `live`: the published version API Gateway invokes; provisioned concurrency sits here. */
+  /** `live`: the published version API Gateway invokes. */
   readonly alias: aws.lambda.Alias;
   readonly logGroup: aws.cloudwatch.LogGroup;
   readonly role: aws.iam.Role;
@@ -61,16 +61,43 @@ export class FleetFunction extends pulumi.ComponentResource {
     this.key = args.secrets ? createSecretsKey(this, name, { account: args.account, region: args.region, deployRoleArn: args.deployRoleArn }, this.role) : undefined;
     const policy = createRolePolicy(this, name, args, this.role, this.logGroup, this.key);
     this.function = createFunction(this, name, args, this.role, this.logGroup, policy, this.key);
-    this.alias = new aws.lambda.Alias(`${name}-live`, { name: "live", functionName: this.function.name, functionVersion: this.function.version }, { parent: this });
-    if (args.provisionedConcurrency !== undefined) {
-      new aws.lambda.ProvisionedConcurrencyConfig(
-        `${name}-provisioned`,
-        { functionName: this.function.name, qualifier: this.alias.name, provisionedConcurrentExecutions: args.provisionedConcurrency },
-        { parent: this },
-      );
-    }
+    const warm = args.provisionedConcurrency === undefined ? [] : [provisionVersion(this, name, this.function, args.provisionedConcurrency)];
+    // LIVE ALIAS AND PROVISIONED CONCURRENCY (issue 16, item 2). What Lambda allows, from AWS's documentation:
+    // provisioned concurrency goes on a published version or on an alias, and counts against the function's
+    // reserved concurrency; an alias may route to two published versions by weight, and Lambda then splits an
+    // alias's provisioned concurrency between them; but PutProvisionedConcurrencyConfig on an alias that has
+    // weights is refused ("Alias with weights can not be used with Provisioned Concurrency", hashicorp/terraform
+    // #24957), and moving an alias that has provisioned concurrency to another version makes Lambda add weights
+    // to it itself until the new version is warm, so a read then shows drift (terraform-provider-aws PR #48116).
+    // Chosen: provisioned concurrency on the version, never on the alias. Each release's version is warmed (the
+    // config waits for READY) before `live` moves to it, the alias itself never holds provisioned concurrency, so
+    // its version moves are a plain UpdateAlias with no weights Lambda adds and no drift, and the previous
+    // version's config is deleted only after the move (Pulumi replaces create-before-delete): during a move both
+    // versions hold it, which the stage schema checks against reservedConcurrency.
+    // For canary traffic on `live` (routingConfig, issue 10): put a config like this on the canary version too,
+    // and make the alias's routingConfig depend on it, so a version gets weight only once it is warm; never put
+    // provisioned concurrency on `live`, or no weight could be set while it has one; keep both versions' configs
+    // until the canary ends (2 × provisionedConcurrency ≤ reservedConcurrency already allows that).
+    this.alias = new aws.lambda.Alias(
+      `${name}-live`,
+      { name: "live", functionName: this.function.name, functionVersion: this.function.version },
+      { parent: this, dependsOn: warm },
+    );
     this.registerOutputs({ functionName: this.function.name, aliasArn: this.alias.arn });
   }
+}
+
+/**
+ * Provisioned concurrency on the function's newest published version. A new version replaces the config (its
+ * qualifier changes) and Pulumi creates the new one before deleting the old, so the version `live` still serves
+ * stays warm until the alias has moved.
+ */
+function provisionVersion(parent: pulumi.Resource, name: string, fn: aws.lambda.Function, executions: number): aws.lambda.ProvisionedConcurrencyConfig {
+  return new aws.lambda.ProvisionedConcurrencyConfig(
+    `${name}-provisioned`,
+    { functionName: fn.name, qualifier: fn.version, provisionedConcurrentExecutions: executions },
+    { parent },
+  );
 }
 
 function createLogGroup(parent: pulumi.Resource, name: string, args: FleetFunctionArgs): aws.cloudwatch.LogGroup {

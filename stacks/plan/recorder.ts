@@ -25,6 +25,7 @@ interface RegisterRequest {
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
   getDependenciesList(): string[];
   getRetainondelete(): boolean | undefined;
+  getDeletebeforereplace(): boolean;
 }
 type RegisterCallback = (error: unknown, response?: { getUrn(): string; getId(): string }) => void;
 interface MonitorWithRegister {
@@ -83,6 +84,7 @@ export async function installRecorder(project: string, stack: string): Promise<{
           secretInputs,
           dependencies: request.getDependenciesList(),
           retainOnDelete: request.getRetainondelete() ?? false,
+          deleteBeforeReplace: request.getDeletebeforereplace(),
         });
       }
       callback(error, response);

@@ -24,6 +24,8 @@ export interface PlannedResource {
   dependencies: string[];
   /** Left in the cloud when Pulumi deletes it (`retainOnDelete`). */
   retainOnDelete: boolean;
+  /** Deleted before its replacement is created (`deleteBeforeReplace`), instead of after. */
+  deleteBeforeReplace: boolean;
 }
 
 /** What one mocked run of the program produced. */

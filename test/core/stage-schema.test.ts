@@ -124,9 +124,13 @@ describe("stage config schema (core/stage-schema.ts)", () => {
     assert.equal(parseStageConfig("test", { ...validStage(), memory: 10240 }).memory, 10240);
   });
 
-  it("rejects provisioned concurrency above reserved concurrency", () => {
-    assertRejects({ ...validStage(), reservedConcurrency: 5, provisionedConcurrency: 6 }, "fleet:provisionedConcurrency", /exceeds fleet:reservedConcurrency \(5\)/);
-    assert.equal(parseStageConfig("test", { ...validStage(), reservedConcurrency: 5, provisionedConcurrency: 5 }).provisionedConcurrency, 5);
+  it("rejects provisioned concurrency that the two versions holding it during a move would take above reserved concurrency", () => {
+    assertRejects(
+      { ...validStage(), reservedConcurrency: 5, provisionedConcurrency: 3 },
+      "fleet:provisionedConcurrency",
+      /3 on each of the two versions that hold it while live moves \(6\) exceeds fleet:reservedConcurrency \(5\)\. Fix: lower it to at most 2 or raise reservedConcurrency to at least 6/,
+    );
+    assert.equal(parseStageConfig("test", { ...validStage(), reservedConcurrency: 6, provisionedConcurrency: 3 }).provisionedConcurrency, 3);
   });
 
   it("rejects a log retention CloudWatch does not accept", () => {
@@ -202,11 +206,10 @@ describe("stage config schema (core/stage-schema.ts)", () => {
   });
 
   it("rejects, with a domain, a region served by two accounts: each region has one host name of its own", () => {
-    assertRejects(
-      { ...validStage(), domain: { name: "api.example.com", hostedZoneId: "Z123ABC" } },
-      "fleet:targets[1].regions[0]",
-      /us-east-1 is also served by account 111111111111, and with fleet:domain each region has one host name \(us-east-1\.api\.example\.com\)/,
-    );
+    const issues = issuesOf({ ...validStage(), domain: { name: "api.example.com", hostedZoneId: "Z123ABC" } });
+    assert.deepEqual(issues.map((issue) => issue.key), ["fleet:targets[0].regions[0]", "fleet:targets[1].regions[0]"], "both listings are named");
+    assert.match(issues[0]!.message, /us-east-1 is also served by account 222222222222, and with fleet:domain each region has one host name \(us-east-1\.api\.example\.com\)\. Fix: /);
+    assert.match(issues[1]!.message, /us-east-1 is also served by account 111111111111/);
     // Without a domain, two accounts may serve one region.
     assert.equal(parseStageConfig("test", validStage()).targets.length, 2);
   });

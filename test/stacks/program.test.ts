@@ -230,12 +230,27 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
     assert.deepEqual(prodFn.inputs.tracingConfig, { mode: "Active" });
     assert.equal((prodFn.inputs.loggingConfig as { applicationLogLevel: string }).applicationLogLevel, "INFO");
     assert.equal((prodFn.inputs.environment as { variables: Record<string, string> }).variables.FLEET_RELEASE, readStageFile("prod").release);
+  });
+
+  it("warms the new version before live moves to it: provisioned concurrency on the version, never on the alias", () => {
     for (const target of prodTargets) {
+      const fn = one(prod, "aws:lambda/function:Function", target);
+      const alias = one(prod, "aws:lambda/alias:Alias", target);
       const provisioned = one(prod, "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig", target);
       assert.equal(provisioned.inputs.provisionedConcurrentExecutions, 2);
-      assert.equal(provisioned.inputs.qualifier, "live");
+      // Regression: on the alias, a version move made Lambda add weights to it (drift on the next read) and a
+      // config change during the move failed with "Alias with weights can not be used with Provisioned Concurrency".
+      assert.equal(provisioned.inputs.qualifier, "1", "the function's published version (the mocks publish version 1)");
+      assert.equal(alias.inputs.functionVersion, provisioned.inputs.qualifier, "live serves the warmed version");
+      assert.equal(provisioned.inputs.functionName, alias.inputs.functionName);
+      assert.ok(provisioned.dependencies.includes(fn.urn), "the config follows the function's newest version");
+      assert.ok(alias.dependencies.includes(provisioned.urn), "live moves only once its new version is warm");
+      // The old version's config is deleted after its replacement exists, so live's version stays warm until it moves.
+      assert.equal(provisioned.deleteBeforeReplace, false);
+      assert.equal(alias.inputs.routingConfig, undefined, "no weights on live");
     }
     assert.equal(ofType(dev, "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig").length, 0);
+    assert.deepEqual(ofType(dev, "aws:lambda/alias:Alias").map((alias) => alias.dependencies.filter((urn) => urn.includes("ProvisionedConcurrencyConfig"))), [[], []]);
   });
 
   it("warns, in a plan, that prod's pinned release is not in the local store", () => {
@@ -506,7 +521,7 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
       /fleet:targets\[0\]\.regions\[1\]: us-east-1 is listed twice/,
       /fleet:targets\[0\]\.regions\[2\]: "mars-north-1" is not an AWS region/,
       /fleet:timeout: 30 s exceeds the rest API's integration timeout of 29 s/,
-      /fleet:provisionedConcurrency: 3 exceeds fleet:reservedConcurrency \(2\)/,
+      /fleet:provisionedConcurrency: 3 on each of the two versions that hold it while live moves \(6\) exceeds fleet:reservedConcurrency \(2\)/,
       /fleet:cors: applies to api: http only/,
       /fleet:release: this stage sets requireRelease: true/,
       /fleet:env\.AWS_REGION: is not a usable variable name/,
