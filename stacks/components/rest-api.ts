@@ -89,6 +89,10 @@ export class RestApi extends pulumi.ComponentResource implements RegionalEndpoin
 function createStage(parent: pulumi.Resource, name: string, args: RestApiArgs, api: aws.apigateway.RestApi, deployment: aws.apigateway.Deployment): aws.apigateway.Stage {
   const accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { name: `/fleet/${args.stage}/api-access`, retentionInDays: args.logRetentionDays }, { parent });
   // REST access logs need the region's API Gateway account setting to name a role that may write to CloudWatch.
+  // The setting is one per account and region, shared by every REST stage there: destroying this stage keeps the
+  // role, its policy and the setting (README "Destroy"), or the setting would name a deleted role and the other
+  // stages' access logs would stop.
+  const shared = { parent, retainOnDelete: true };
   const cloudwatchRole = new aws.iam.Role(
     `${name}-apigw-logs-role`,
     {
@@ -100,16 +104,16 @@ function createStage(parent: pulumi.Resource, name: string, args: RestApiArgs, a
         Statement: [{ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" }],
       }),
     },
-    { parent },
+    shared,
   );
   // An attachment of its own, not the role's `managedPolicyArns` (deprecated in @pulumi/aws v7: a warning on every preview).
   const pushToLogs = new aws.iam.RolePolicyAttachment(
     `${name}-apigw-logs-policy`,
     { role: cloudwatchRole.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs" },
-    { parent },
+    shared,
   );
   // API Gateway checks the role's permissions when the setting is saved: only once the policy is attached.
-  const account = new aws.apigateway.Account(`${name}-apigw-account`, { cloudwatchRoleArn: cloudwatchRole.arn }, { parent, dependsOn: [pushToLogs] });
+  const account = new aws.apigateway.Account(`${name}-apigw-account`, { cloudwatchRoleArn: cloudwatchRole.arn }, { ...shared, dependsOn: [pushToLogs] });
   const stage = new aws.apigateway.Stage(
     `${name}-stage`,
     {

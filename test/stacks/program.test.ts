@@ -166,6 +166,17 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
     assert.equal(changed.length, prodTargets.length);
   });
 
+  it("keeps on destroy only what other stages and regions rely on: the global name's validation records and REST's account logging role", () => {
+    for (const plan of [dev, prod, variant]) {
+      const retained = plan.resources.filter((r) => r.retainOnDelete).map((r) => r.type);
+      const expected = plan.resources
+        .filter((r) => (r.type === "aws:route53/record:Record" && r.inputs.type === "CNAME" && r.inputs.name !== undefined && !/\.[a-z]{2}-[a-z]+-\d\./.test(String(r.inputs.name))) || /-apigw-(logs-role|logs-policy|account)$/.test(r.name))
+        .map((r) => r.type);
+      assert.deepEqual(retained.sort(), expected.sort(), plan.stack);
+    }
+    assert.equal(prod.resources.filter((r) => r.retainOnDelete).length, prodTargets.length * 4);
+  });
+
   it("uses no deprecated managedPolicyArns on any role", () => {
     for (const plan of [dev, prod, variant]) {
       for (const role of ofType(plan, "aws:iam/role:Role")) assert.equal(role.inputs.managedPolicyArns, undefined, role.name);
@@ -341,6 +352,9 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
       assert.deepEqual(attachment.inputs, { role: physicalName(logsRole), policyArn: "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs" });
       const account = one(prod, "aws:apigateway/account:Account", target);
       assert.ok(account.dependencies.includes(attachment.urn), "the account setting names the role only once its policy is attached");
+      // Regression: destroying one REST stage deleted the role the account-wide setting named, stopping the access
+      // logs of every other REST stage in that account and region.
+      for (const shared of [logsRole, attachment, account]) assert.equal(shared.retainOnDelete, true, `${shared.name} is kept by pulumi destroy`);
       assert.equal(stage.inputs.xrayTracingEnabled, true);
       assert.equal((stage.inputs.accessLogSettings as { destinationArn: string }).destinationArn, `arn:aws:logs:${target.region}:${target.account}:log-group:/fleet/prod/api-access`);
       const settings = one(prod, "aws:apigateway/methodSettings:MethodSettings", target).inputs.settings as Record<string, unknown>;
