@@ -91,6 +91,12 @@ export const StageConfig = z.strictObject({
   reservedConcurrency: numeric(z.number("must be a number. Fix: e.g. 100").int("must be a whole number. Fix: e.g. 100").min(1, "must be at least 1 (0 would stop the function). Fix: remove it or use a positive number")).optional(),
   /** Provisioned concurrency on the `live` alias in each region; unset = none. */
   provisionedConcurrency: numeric(z.number("must be a number. Fix: e.g. 2").int("must be a whole number. Fix: e.g. 2").min(1, "must be at least 1. Fix: remove it or use a positive number")).optional(),
+  /**
+   * Releases per region whose Lambda versions are kept after a rollout: the last N the ledger shows the region
+   * served, which `fleet rollback` can go back to; older versions are deleted, never one an alias or a canary
+   * points at or that has provisioned concurrency. @default 10
+   */
+  keepVersions: numeric(z.number("must be a number of releases. Fix: e.g. 10").int("must be a whole number. Fix: e.g. 10").min(1, "must be at least 1 (the release live now). Fix: e.g. 10")).default(10),
   /** Days CloudWatch keeps the function's and the API's logs. @default 14 */
   logRetentionDays: numeric(
     z.number("must be a number of days. Fix: e.g. 14").refine((days) => (logRetentionValues as readonly number[]).includes(days), {

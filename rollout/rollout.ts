@@ -4,6 +4,7 @@ import type { ReleaseStore } from "../artifacts/store/store";
 import type { LiveRegion, Progress, Target } from "../targets/target";
 import { type ProbesOf, storedProbes } from "./probes";
 import { smokeRegion, type SmokeResult } from "./smoke";
+import { pruneAfterRollout } from "./retention";
 import { planWaves } from "./waves";
 
 /** What happened to one region. */
@@ -31,6 +32,8 @@ export interface RolloutReport {
   regions: RegionOutcome[];
   /** Set when the ledger could not be written; the regions are as reported. */
   ledgerError?: string;
+  /** Set when old function versions could not be deleted after the rollout; the rollout itself is done. */
+  pruneError?: string;
 }
 
 export interface RolloutOptions {
@@ -61,6 +64,8 @@ export async function rollout(options: RolloutOptions): Promise<RolloutReport> {
   const stack = target.stage.stack;
   // Before any change: a change the ledger cannot record would leave regions on digests nobody knows about.
   await options.store.assertWritable();
+  // …and before the first `pulumi up`: a limit the cloud would enforce only halfway through one.
+  await target.preflight?.(progress);
   const live = await target.live();
   const outcomes = new Map<string, RegionOutcome>();
   const planned: LiveRegion[] = [];
@@ -132,6 +137,10 @@ export async function rollout(options: RolloutOptions): Promise<RolloutReport> {
     );
   } catch (error) {
     report.ledgerError = (error as Error).message;
+  }
+  if (report.ok && !report.ledgerError) {
+    const pruneError = await pruneAfterRollout(target, options.store, progress);
+    if (pruneError) report.pruneError = pruneError;
   }
   return report;
 }

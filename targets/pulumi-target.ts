@@ -2,7 +2,10 @@ import { repoRoot } from "../core/paths";
 import { isDigest, type Digest } from "../core/digest";
 import { FleetError } from "../core/errors";
 import type { Stage } from "../core/stage";
+import { concurrencyDemand, concurrencyShortfall } from "../core/concurrency";
+import type { LambdaClientFor, LambdaLike } from "./lambda-account";
 import type { LiveRegion, Progress, Target } from "./target";
+import { digestOfVersion, versionsToDelete } from "./version-retention";
 
 /** The part of an Automation API `Stack` this target uses; tests pass a fake, the CLI the real one. */
 export interface PulumiStackLike {
@@ -40,10 +43,66 @@ export class PulumiTarget implements Target {
   readonly kind = "pulumi";
   private stack: PulumiStackLike | undefined;
 
+  /**
+   * @param lambdaFor how fleet's own Lambda calls (concurrency preflight, version pruning) reach an account × region:
+   * by default through the account's deploy role; tests pass mock clients.
+   */
   constructor(
     readonly stage: Stage,
     private readonly selectStack: SelectStack = selectPulumiStack,
+    private readonly lambdaFor?: LambdaClientFor,
   ) {}
+
+  /**
+   * Every region's unreserved concurrency (GetAccountSettings through the account's deploy role) against what the
+   * stage reserves or provisions (core/concurrency.ts): a shortfall would fail PutFunctionConcurrency halfway
+   * through a `pulumi up`, after the function was created. Nothing is called when the stage takes no concurrency.
+   */
+  async preflight(progress: Progress): Promise<void> {
+    const { config } = this.stage;
+    if (concurrencyDemand(config) === 0) return;
+    const names = asStringMap((await (await this.open()).outputs()).functionNames?.value);
+    const account = this.lambdaAccount();
+    const refusals: string[] = [];
+    for (const ref of this.stage.regions) {
+      const numbers = await account.readRegionConcurrency(this.client(ref), names[ref.key]).catch((error: Error) => {
+        throw new FleetError(`stack ${this.stage.stack} ${ref.key}: could not read Lambda's account settings: ${firstLine(error)}. Fix: check the deploy role and that it may call lambda:GetAccountSettings (README "Bootstrap")`);
+      });
+      const shortfall = concurrencyShortfall(config, numbers);
+      progress(`${this.stage.stack} ${ref.key}: concurrency ${shortfall ? "TOO LOW" : "ok"} (limit ${numbers.limit}, unreserved ${numbers.unreserved}${numbers.held > 0 ? `, held ${numbers.held}` : ""})`);
+      if (shortfall) refusals.push(`  ${ref.key}: ${shortfall}`);
+    }
+    if (refusals.length > 0) {
+      throw new FleetError(`stack ${this.stage.stack}: refusing to deploy, Lambda would refuse the function's concurrency in ${refusals.length} region(s) after creating it:\n${refusals.join("\n")}`);
+    }
+  }
+
+  /**
+   * Deletes the function versions no region needs any more (targets/version-retention.ts decides), region by
+   * region. @throws FleetError naming the regions that failed; the others are pruned.
+   */
+  async prune(keep: Record<string, Digest[]>, progress: Progress): Promise<void> {
+    const names = asStringMap((await (await this.open()).outputs()).functionNames?.value);
+    const account = this.lambdaAccount();
+    const failures: string[] = [];
+    for (const ref of this.stage.regions) {
+      const functionName = names[ref.key];
+      if (!functionName) continue;
+      try {
+        const client = this.client(ref);
+        const versions = await account.listVersions(client, functionName);
+        const doomed = versionsToDelete(versions, await account.versionReferences(client, functionName), keep[ref.key] ?? []);
+        for (const version of doomed) await account.deleteVersion(client, functionName, version);
+        const kept = versions.filter((v) => !doomed.includes(v.version));
+        progress(
+          `${this.stage.stack} ${ref.key}: ${doomed.length > 0 ? `deleted versions ${doomed.join(", ")}` : "no version to delete"}; kept ${kept.map((v) => `${v.version} (${digestOfVersion(v).slice(7, 19)})`).join(", ") || "none"}`,
+        );
+      } catch (error) {
+        failures.push(`${ref.key}: ${firstLine(error)}`);
+      }
+    }
+    if (failures.length > 0) throw new FleetError(`${failures.join("; ")}. Fix: check that the deploy role may list and delete function versions (README "Bootstrap"); the next completed rollout tries again`);
+  }
 
   async live(): Promise<LiveRegion[]> {
     const outputs = await (await this.open()).outputs();
@@ -92,6 +151,18 @@ export class PulumiTarget implements Target {
   }
 
   async close(): Promise<void> {}
+
+  /** The SDK-backed calls, loaded on first use: offline commands never load the AWS SDK. */
+  private lambdaAccount(): typeof import("./lambda-account") {
+    return require("./lambda-account") as typeof import("./lambda-account");
+  }
+
+  private client(ref: { account: string; region: string }): LambdaLike {
+    const roleArn = this.stage.config.targets.find((target) => target.account === ref.account)?.roleArn;
+    if (!roleArn) throw new Error(`stack ${this.stage.stack}: no deploy role for account ${ref.account}`);
+    const lambdaFor = this.lambdaFor ?? this.lambdaAccount().lambdaThroughDeployRole;
+    return lambdaFor({ stack: this.stage.stack, account: ref.account, roleArn, region: ref.region });
+  }
 
   private async open(): Promise<PulumiStackLike> {
     try {

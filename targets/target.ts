@@ -28,6 +28,18 @@ export interface Target {
   apply(releases: Record<string, Digest | null>, progress: Progress): Promise<void>;
   /** Shows what `apply` would change without changing it (Pulumi: `pulumi preview`); absent where there is nothing more to show than the plan. */
   preview?(releases: Record<string, Digest | null>, progress: Progress): Promise<void>;
+  /**
+   * Checks, before a rollout's first change, the limits the cloud enforces that the stage file cannot show
+   * offline (Lambda's unreserved concurrency per region). Throws a FleetError naming each region that would fail,
+   * the numbers and the fix; absent where the target has no such limits.
+   */
+  preflight?(progress: Progress): Promise<void>;
+  /**
+   * After a completed rollout: deletes the published function versions each region no longer needs, keeping those
+   * of the releases in `keep` (`"<account>/<region>"` → digests) and any a live alias, canary or provisioned
+   * concurrency points at. Absent where nothing piles up.
+   */
+  prune?(keep: Record<string, Digest[]>, progress: Progress): Promise<void>;
   /** Releases whatever the target holds open (servers, watchers). */
   close(): Promise<void>;
 }

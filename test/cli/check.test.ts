@@ -20,6 +20,12 @@ describe("fleet check", () => {
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^ok {2}dev: 1 account\(s\), 2 region\(s\), api http, release build$/m);
     assert.match(result.stdout, /^ok {2}prod: 2 account\(s\), 4 region\(s\), api rest, release sha256:/m);
+    // The concurrency rule Lambda applies, stated offline for the stage that reserves concurrency (prod), only there.
+    assert.match(
+      result.stdout,
+      /^ok {2}prod: .*\n {4}concurrency: fleet:reservedConcurrency 100 needs 200 unreserved concurrent executions in each target region \(100 for the function, 100 Lambda keeps for the others\), checked before each rollout's first pulumi up$/m,
+    );
+    assert.equal(result.stdout.match(/concurrency:/g)?.length, 1);
   });
 
   it("prints each checked stack with --json", async () => {
@@ -28,7 +34,17 @@ describe("fleet check", () => {
     assert.deepEqual(JSON.parse(result.stdout), {
       stacks: [
         { stack: "dev", ok: true, targets: 1, regions: 2 },
-        { stack: "prod", ok: true, targets: 2, regions: 4 },
+        {
+          stack: "prod",
+          ok: true,
+          targets: 2,
+          regions: 4,
+          concurrency: {
+            demand: 100,
+            requiredUnreserved: 200,
+            rule: "fleet:reservedConcurrency 100 needs 200 unreserved concurrent executions in each target region (100 for the function, 100 Lambda keeps for the others), checked before each rollout's first pulumi up",
+          },
+        },
       ],
     });
   });

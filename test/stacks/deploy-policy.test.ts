@@ -208,6 +208,19 @@ describe("README deploy-role policy", function () {
     assert.deepEqual([...new Set(denied)], []);
   });
 
+  it("allows the Lambda calls fleet makes itself through the role: the concurrency preflight and version pruning", () => {
+    const policy = policyFor("222222222222", "Z0000000000EXAMPLE");
+    const fn = "arn:aws:lambda:us-east-1:222222222222:function:prod-222222222222-us-east-1-function-fn-abc1234";
+    // The commands targets/lambda-account.ts sends (GetAccountSettings acts on no resource: IAM evaluates "*").
+    const calls: Call[] = [
+      { action: "lambda:GetAccountSettings", resource: "*" },
+      ...["GetFunctionConcurrency", "ListProvisionedConcurrencyConfigs", "ListVersionsByFunction", "ListAliases"].map((name) => ({ action: `lambda:${name}`, resource: fn })),
+      { action: "lambda:DeleteFunction", resource: `${fn}:3` },
+    ];
+    assert.deepEqual(calls.filter((call) => !allowed(policy, call)).map((call) => call.action), []);
+    assert.equal(allowed(policy, { action: "lambda:DeleteFunction", resource: "arn:aws:lambda:us-east-1:999999999999:function:other" }), false, "another account's functions");
+  });
+
   it("does not let the deploy role change its own permissions or other log groups (fleet's live under /fleet/)", () => {
     const policy = policyFor("222222222222", "Z0000000000EXAMPLE");
     const self = "arn:aws:iam::222222222222:role/fleet-deploy";

@@ -63,7 +63,7 @@ class FakeStack implements PulumiStackLike {
 }
 
 const memoryStore = (records: LedgerRecord[]): ReleaseStore =>
-  ({ location: "memory", assertWritable: async () => undefined, appendLedger: async (r: LedgerRecord[]) => void records.push(...r) }) as unknown as ReleaseStore;
+  ({ location: "memory", assertWritable: async () => undefined, appendLedger: async (r: LedgerRecord[]) => void records.push(...r), ledger: async () => records }) as unknown as ReleaseStore;
 
 describe("PulumiTarget", () => {
   // Output values only: never called.

@@ -1,0 +1,138 @@
+import {
+  DeleteFunctionCommand,
+  GetAccountSettingsCommand,
+  GetFunctionConcurrencyCommand,
+  LambdaClient,
+  ListAliasesCommand,
+  ListProvisionedConcurrencyConfigsCommand,
+  ListVersionsByFunctionCommand,
+  ResourceNotFoundException,
+} from "@aws-sdk/client-lambda";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import type { RegionConcurrency } from "../core/concurrency";
+import type { PublishedVersion, VersionReferences } from "./version-retention";
+
+/**
+ * The Lambda calls fleet makes itself, outside Pulumi: thin over the SDK, every decision elsewhere
+ * (core/concurrency.ts, targets/version-retention.ts). Loaded only for real accounts (it loads the AWS SDK).
+ */
+
+/** The part of a LambdaClient these calls use; tests pass a fake that checks the real Command objects. */
+export interface LambdaLike {
+  send(command: object): Promise<unknown>;
+}
+
+/** Where a call goes: the account's deploy role (as the Pulumi providers assume it) in one region. */
+export interface LambdaTarget {
+  stack: string;
+  account: string;
+  roleArn: string;
+  region: string;
+}
+
+/** Opens a Lambda client for one account × region. */
+export type LambdaClientFor = (target: LambdaTarget) => LambdaLike;
+
+/**
+ * The real one: a LambdaClient in the region whose credentials come from assuming the account's deploy role with
+ * the session name the providers use (`fleet-<stack>`, which the README's trust policy requires: `fleet-*`).
+ */
+export const lambdaThroughDeployRole: LambdaClientFor = ({ stack, roleArn, region }) => {
+  const sts = new STSClient({ region });
+  let session: Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: Date }> | undefined;
+  const assume = async () => {
+    const { Credentials: c } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: `fleet-${stack}` }));
+    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) throw new Error(`AssumeRole of ${roleArn} returned no credentials`);
+    return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+  };
+  return new LambdaClient({
+    region,
+    credentials: async () => {
+      // One session per client, renewed five minutes before it expires.
+      const current = await (session ??= assume());
+      if (current.expiration.getTime() - Date.now() > 5 * 60_000) return current;
+      session = assume();
+      return session;
+    },
+  });
+};
+
+/**
+ * The region's concurrency numbers (GetAccountSettings) and what the function already holds: its reservation
+ * (GetFunctionConcurrency), else the provisioned concurrency of its versions and aliases. No function yet: 0.
+ */
+export async function readRegionConcurrency(client: LambdaLike, functionName: string | undefined): Promise<RegionConcurrency> {
+  const settings = (await client.send(new GetAccountSettingsCommand({}))) as { AccountLimit?: { ConcurrentExecutions?: number; UnreservedConcurrentExecutions?: number } };
+  const limit = settings.AccountLimit?.ConcurrentExecutions;
+  const unreserved = settings.AccountLimit?.UnreservedConcurrentExecutions;
+  if (limit === undefined || unreserved === undefined) throw new Error("GetAccountSettings returned no AccountLimit");
+  return { limit, unreserved, held: functionName === undefined ? 0 : await heldBy(client, functionName) };
+}
+
+async function heldBy(client: LambdaLike, functionName: string): Promise<number> {
+  try {
+    const reserved = ((await client.send(new GetFunctionConcurrencyCommand({ FunctionName: functionName }))) as { ReservedConcurrentExecutions?: number }).ReservedConcurrentExecutions;
+    if (reserved !== undefined) return reserved;
+    let sum = 0;
+    for (const config of await provisionedConfigs(client, functionName)) sum += config.RequestedProvisionedConcurrentExecutions ?? 0;
+    return sum;
+  } catch (error) {
+    // The output names a function that is gone (deleted by hand): it holds nothing.
+    if (error instanceof ResourceNotFoundException) return 0;
+    throw error;
+  }
+}
+
+/** Every published version of the function with its code's sha256 (ListVersionsByFunction, every page). */
+export async function listVersions(client: LambdaLike, functionName: string): Promise<PublishedVersion[]> {
+  const versions: PublishedVersion[] = [];
+  let marker: string | undefined;
+  do {
+    const page = (await client.send(new ListVersionsByFunctionCommand({ FunctionName: functionName, Marker: marker, MaxItems: 50 }))) as {
+      Versions?: { Version?: string; CodeSha256?: string }[];
+      NextMarker?: string;
+    };
+    for (const v of page.Versions ?? []) if (v.Version && v.Version !== "$LATEST" && v.CodeSha256) versions.push({ version: v.Version, codeSha256: v.CodeSha256 });
+    marker = page.NextMarker;
+  } while (marker);
+  return versions;
+}
+
+/** The versions something still points at: each alias's version and weighted versions, and provisioned configs. */
+export async function versionReferences(client: LambdaLike, functionName: string): Promise<VersionReferences> {
+  const aliases: VersionReferences["aliases"] = [];
+  let marker: string | undefined;
+  do {
+    const page = (await client.send(new ListAliasesCommand({ FunctionName: functionName, Marker: marker, MaxItems: 50 }))) as {
+      Aliases?: { Name?: string; FunctionVersion?: string; RoutingConfig?: { AdditionalVersionWeights?: Record<string, number> } }[];
+      NextMarker?: string;
+    };
+    for (const alias of page.Aliases ?? []) {
+      aliases.push({ name: alias.Name ?? "", version: alias.FunctionVersion ?? "", weighted: Object.keys(alias.RoutingConfig?.AdditionalVersionWeights ?? {}) });
+    }
+    marker = page.NextMarker;
+  } while (marker);
+  // A config's ARN ends in its qualifier: a version number, or an alias name (whose version is listed above).
+  const provisioned = (await provisionedConfigs(client, functionName)).map((config) => config.FunctionArn?.split(":").pop() ?? "");
+  return { aliases, provisioned };
+}
+
+async function provisionedConfigs(client: LambdaLike, functionName: string) {
+  const configs: { FunctionArn?: string; RequestedProvisionedConcurrentExecutions?: number }[] = [];
+  let marker: string | undefined;
+  do {
+    const page = (await client.send(new ListProvisionedConcurrencyConfigsCommand({ FunctionName: functionName, Marker: marker, MaxItems: 50 }))) as {
+      ProvisionedConcurrencyConfigs?: typeof configs;
+      NextMarker?: string;
+    };
+    configs.push(...(page.ProvisionedConcurrencyConfigs ?? []));
+    marker = page.NextMarker;
+  } while (marker);
+  return configs;
+}
+
+/** Deletes one published version (DeleteFunction with the version as qualifier; never the function itself). */
+export async function deleteVersion(client: LambdaLike, functionName: string, version: string): Promise<void> {
+  if (!/^\d+$/.test(version)) throw new Error(`refusing to delete "${version}" of ${functionName}: only numbered versions are deleted`);
+  await client.send(new DeleteFunctionCommand({ FunctionName: functionName, Qualifier: version }));
+}
