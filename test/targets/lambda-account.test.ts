@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
 import {
   DeleteFunctionCommand,
   GetAccountSettingsCommand,
@@ -13,7 +15,7 @@ import type { LedgerRecord } from "../../artifacts/ledger";
 import type { ReleaseStore } from "../../artifacts/store/store";
 import { FleetError } from "../../core/errors";
 import { rollout } from "../../rollout/rollout";
-import { readRegionConcurrency, type LambdaLike, type LambdaTarget } from "../../targets/lambda-account";
+import { lambdaThroughDeployRole, readRegionConcurrency, type LambdaLike, type LambdaTarget } from "../../targets/lambda-account";
 import { PulumiTarget, type PulumiStackLike } from "../../targets/pulumi-target";
 import { testStage } from "../helpers/stages";
 
@@ -97,6 +99,48 @@ describe("fleet's Lambda calls (targets/lambda-account.ts) with a mocked client"
       assert.deepEqual(await readRegionConcurrency(none, undefined), { limit: 10, unreserved: 10, held: 0 });
       assert.equal(none.sent.length, 1, "only GetAccountSettings");
     });
+  });
+
+  it("reaches Lambda through the account's deploy role: AssumeRole with the providers' session name, then calls signed with those credentials (real SDK, real HTTP on 127.0.0.1)", async () => {
+    const seen: { method: string; url: string; body: string; authorization: string; token: string | undefined }[] = [];
+    const server = createServer(async (req: IncomingMessage, res) => {
+      let body = "";
+      for await (const chunk of req) body += String(chunk);
+      seen.push({ method: req.method ?? "", url: req.url ?? "", body, authorization: String(req.headers.authorization ?? ""), token: req.headers["x-amz-security-token"] as string | undefined });
+      if (req.method === "POST" && body.includes("Action=AssumeRole")) {
+        res.writeHead(200, { "content-type": "text/xml" }).end(
+          `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials><AccessKeyId>ASIAASSUMEDKEY</AccessKeyId><SecretAccessKey>assumed-secret</SecretAccessKey><SessionToken>assumed-token</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials><AssumedRoleUser><Arn>arn:aws:sts::222222222222:assumed-role/fleet-deploy/fleet-prod</Arn><AssumedRoleId>AROA:fleet-prod</AssumedRoleId></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></AssumeRoleResponse>`,
+        );
+        return;
+      }
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ AccountLimit: { ConcurrentExecutions: 10, UnreservedConcurrentExecutions: 10 }, AccountUsage: {} }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const env = { AWS_ENDPOINT_URL_STS: endpoint, AWS_ENDPOINT_URL_LAMBDA: endpoint, AWS_ACCESS_KEY_ID: "AKIADEPLOYER", AWS_SECRET_ACCESS_KEY: "deployer-secret", AWS_CONFIG_FILE: "/nonexistent", AWS_SHARED_CREDENTIALS_FILE: "/nonexistent", AWS_PROFILE: undefined, AWS_SESSION_TOKEN: undefined };
+    const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
+    for (const [key, value] of Object.entries(env)) value === undefined ? delete process.env[key] : (process.env[key] = value);
+    try {
+      const client = lambdaThroughDeployRole({ stack: "prod", account: "222222222222", roleArn: "arn:aws:iam::222222222222:role/fleet-deploy", region: "us-west-2" });
+      assert.deepEqual(await readRegionConcurrency(client, undefined), { limit: 10, unreserved: 10, held: 0 });
+      await readRegionConcurrency(client, undefined);
+    } finally {
+      for (const [key, value] of Object.entries(saved)) value === undefined ? delete process.env[key] : (process.env[key] = value);
+      await new Promise((resolve) => server.close(resolve));
+    }
+    const assumes = seen.filter((request) => request.body.includes("Action=AssumeRole"));
+    assert.equal(assumes.length, 1, "one session for both calls");
+    const form = new URLSearchParams(assumes[0]!.body);
+    assert.equal(form.get("RoleArn"), "arn:aws:iam::222222222222:role/fleet-deploy");
+    assert.equal(form.get("RoleSessionName"), "fleet-prod", "the README's trust policy admits fleet-* sessions only");
+    assert.match(assumes[0]!.authorization, /Credential=AKIADEPLOYER\/\d{8}\/us-west-2\/sts\//, "the deployer's own credentials ask for the role");
+    const lambdaCalls = seen.filter((request) => request.url.startsWith("/2016-08-19/account-settings"));
+    assert.equal(lambdaCalls.length, 2);
+    for (const call of lambdaCalls) {
+      assert.equal(call.method, "GET");
+      assert.match(call.authorization, /Credential=ASIAASSUMEDKEY\/\d{8}\/us-west-2\/lambda\//, "Lambda is called as the deploy role");
+      assert.equal(call.token, "assumed-token");
+    }
   });
 
   describe("PulumiTarget preflight", () => {
