@@ -3,14 +3,15 @@ import type { Context } from "aws-lambda";
 import type Koa from "koa";
 import serverless from "serverless-http";
 import { type LambdaState, lambdaStateKey } from "./lambda-state";
-import { InvalidBase64BodyError } from "./base64";
 import type { HttpResult, NormalizedRequest } from "./http-exchange";
+import { useLinearQueryParser } from "./linear-query";
 import { describeError, writeLogLine } from "./log-line";
 import { problemResult } from "./problem-result";
+import { RejectedRequestError } from "./rejected-request";
 import type { EventProcessor, LambdaResult, LogEntry } from "./processors/event-processor";
 import { selectProcessor } from "./processors/select-processor";
 import { normalizeBasePath } from "./request-path";
-import { headerValueLists } from "./response-headers";
+import { headerValueLists, putHeader } from "./response-headers";
 import { ignoreTransferEncoding } from "./unchunked-response";
 
 /** Options of {@link createHandler}. */
@@ -35,6 +36,8 @@ export type LambdaHandler = (event: unknown, context: Context) => Promise<Lambda
 /** What passes between one invocation and serverless-http's hooks, carried by the event handed to serverless-http. */
 interface Exchange {
   state: LambdaState;
+  /** The processor's null-prototype request headers, which the app gets as `req.headers`. */
+  requestHeaders: Record<string, string>;
   statusCode?: number;
   headers?: Record<string, string[]>;
 }
@@ -60,6 +63,7 @@ export function createHandler(app: Koa, options: HandlerOptions = {}): LambdaHan
   const log = options.log ?? writeLogLine;
   const identity = fleetHeaders();
 
+  useLinearQueryParser(app);
   const listener = app.callback();
   const runApp = serverless((req: IncomingMessage, res: ServerResponse) => {
     ignoreTransferEncoding(res);
@@ -73,7 +77,11 @@ export function createHandler(app: Koa, options: HandlerOptions = {}): LambdaHan
       const exchange = normalizedEvent[exchangeKey];
       // The app's first middleware moves it to ctx.state.lambda and deletes it here. A plain assignment, not
       // defineProperty: a symbol key is not enumerable by Object.keys anyway, and it is cheaper on every request.
-      if (exchange) (req as IncomingMessage & { [lambdaStateKey]?: LambdaState })[lambdaStateKey] = exchange.state;
+      if (!exchange) return;
+      (req as IncomingMessage & { [lambdaStateKey]?: LambdaState })[lambdaStateKey] = exchange.state;
+      // serverless-http copies the headers into a `{}`, where a `__proto__` header is lost and ctx.get("toString")
+      // finds Object.prototype's function; Node's own req.headers has no prototype, and neither has this map.
+      req.headers = exchange.requestHeaders;
     },
     response(res: ServerResponse, normalizedEvent: ExchangeCarrier) {
       const exchange = normalizedEvent[exchangeKey];
@@ -84,7 +92,7 @@ export function createHandler(app: Koa, options: HandlerOptions = {}): LambdaHan
   });
 
   async function runKoa(request: NormalizedRequest, state: LambdaState, context: Context): Promise<HttpResult> {
-    const exchange: Exchange = { state };
+    const exchange: Exchange = { state, requestHeaders: request.headers };
     // A fresh payload-2.0-shaped object that serverless-http may mutate; the raw event stays untouched.
     // request.headers is the processor's own fresh object, so the length is added in place.
     request.headers["content-length"] = String(request.body.length);
@@ -115,10 +123,10 @@ export function createHandler(app: Koa, options: HandlerOptions = {}): LambdaHan
         const request = processor.toRequest(basePath);
         result = await runKoa(request, { event, context, kind: processor.kind, requestId, sourceIp: request.sourceIp }, context);
       } catch (error) {
-        if (!(error instanceof InvalidBase64BodyError)) throw error;
+        if (!(error instanceof RejectedRequestError)) throw error;
         // Koa never sees this request, so its access log would miss it: log it here.
-        log({ level: "WARN", message: "request body is not valid base64; answering 400", requestId, kind: processor.kind, status: 400, reason: error.message });
-        result = problemResult(400, `The request body could not be read: ${error.message}.`, requestId);
+        log({ level: "WARN", message: `request refused before the app; answering ${error.status}`, requestId, kind: processor.kind, status: error.status, reason: error.message });
+        result = problemResult(error.status, error.message, requestId);
       }
       addFleetHeaders(result, identity);
       return processor.toResponse(result, { requestId, log });
@@ -144,7 +152,7 @@ function internalError(processor: EventProcessor | undefined, requestId: string,
     // Fall through to the plain shape below.
   }
   const headers: Record<string, string> = {};
-  for (const [name, values] of Object.entries(result.headers)) headers[name] = values.join(", ");
+  for (const [name, values] of Object.entries(result.headers)) putHeader(headers, name, values.join(", "));
   return { statusCode: result.statusCode, headers, body: result.body.toString("utf8"), isBase64Encoded: false };
 }
 

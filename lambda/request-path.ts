@@ -18,6 +18,17 @@ export function stripPathPrefix(path: string, prefix: string | undefined): strin
   return path.startsWith(`${prefix}/`) ? path.slice(prefix.length) : path;
 }
 
+/**
+ * The path prefix a named HTTP API stage puts in front of the route (`/beta`), or undefined for `$default` (which
+ * adds none) and for no stage. HTTP APIs put it in payload 2.0's `rawPath` (captured: test/fixtures/aws-events,
+ * SOURCES.md #19 and #23) and in payload 1.0's `path`: serverless-http#143 quotes an HTTP API 1.0 event on stage
+ * `dev` with `path: "/dev/test"` and `requestContext.stage: "dev"`, and lambda-api#136 reports the same. AWS's own
+ * 1.0 example is on `$default`, where `path` is the route (`/my/path`). REST APIs never put the stage in `path`.
+ */
+export function namedStagePrefix(stage: string | undefined): string | undefined {
+  return stage && stage !== "$default" ? `/${stage}` : undefined;
+}
+
 // RFC 3986 pchar plus `/`, and `%` so percent-encoding stays exactly as delivered.
 const notInPath = /[^A-Za-z0-9\-._~!$&'()*+,;=:@/%]/gu;
 // The same set: most paths hold nothing else and are returned as they are, with no replace pass.

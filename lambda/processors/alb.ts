@@ -6,7 +6,7 @@ import { joinEncodedQuery } from "../query-string";
 import { foldRequestHeaders } from "../request-headers";
 import { stripPathPrefix, toRequestPath } from "../request-path";
 import { encodeResponseBody } from "../response-body";
-import { joinHeaderValues } from "../response-headers";
+import { joinHeaderValues, putHeader } from "../response-headers";
 import {
   type EventProcessor,
   hasPayloadV1Fields,
@@ -79,7 +79,7 @@ export class AlbProcessor implements EventProcessor {
     const base = { statusCode: result.statusCode, statusDescription: statusDescription(result.statusCode), ...encodeResponseBody(result) };
     if (this.multiValue) {
       const multiValueHeaders: Record<string, string[]> = {};
-      for (const [name, values] of Object.entries(result.headers)) multiValueHeaders[name] = [...values];
+      for (const name in result.headers) putHeader(multiValueHeaders, name, [...result.headers[name]!]);
       return { ...base, multiValueHeaders };
     }
     const headers = joinHeaderValues(result.headers, ["set-cookie"]);

@@ -3,7 +3,7 @@ import { decodeEventBody } from "../base64";
 import type { HttpResult, NormalizedRequest } from "../http-exchange";
 import { encodeDecodedQuery } from "../query-string";
 import { foldRequestHeaders } from "../request-headers";
-import { stripPathPrefix, toRequestPath } from "../request-path";
+import { namedStagePrefix, stripPathPrefix, toRequestPath } from "../request-path";
 import { encodeResponseBody } from "../response-body";
 import { splitByValueCount } from "../response-headers";
 import {
@@ -25,6 +25,7 @@ export const apiGatewayV1EventSchema = lazySchema(() =>
     ...payloadV1Fields(),
     requestContext: z.object({
       requestId: z.optional(z.string()),
+      stage: z.optional(z.string()),
       identity: z.nullish(z.object({ sourceIp: z.nullish(z.string()) })),
     }),
   }),
@@ -41,13 +42,15 @@ export function isApiGatewayV1Event(event: unknown): event is ApiGatewayV1Event 
     isOptionalString(event.version) &&
     hasPayloadV1Fields(event) &&
     isOptionalString(requestContext.requestId) &&
+    isOptionalString(requestContext.stage) &&
     (identity === undefined || identity === null || (isObject(identity) && isNullishString(identity.sourceIp)))
   );
 }
 
 /**
  * API Gateway payload format 1.0: REST APIs (no `version`) and HTTP APIs set to 1.0 (`version: "1.0"`).
- * `path` holds no stage; query values arrive decoded; `multiValueHeaders` holds every header value.
+ * A REST `path` holds no stage; an HTTP API's holds its named stage, stripped here as a whole leading segment
+ * (see namedStagePrefix). Query values arrive decoded; headers come in `headers` and `multiValueHeaders`, merged.
  */
 export class ApiGatewayV1Processor implements EventProcessor {
   readonly kind;
@@ -63,9 +66,10 @@ export class ApiGatewayV1Processor implements EventProcessor {
   toRequest(basePath: string | undefined): NormalizedRequest {
     const { event } = this;
     const body = decodeEventBody(event.body, event.isBase64Encoded);
+    const stagePrefix = this.kind === "http-v1" ? namedStagePrefix(event.requestContext.stage) : undefined;
     return {
       method: event.httpMethod,
-      path: toRequestPath(stripPathPrefix(event.path, basePath)),
+      path: toRequestPath(stripPathPrefix(stripPathPrefix(event.path, stagePrefix), basePath)),
       query: encodeDecodedQuery(event.multiValueQueryStringParameters, event.queryStringParameters),
       headers: foldRequestHeaders(event.headers, event.multiValueHeaders),
       body,

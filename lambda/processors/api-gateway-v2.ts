@@ -2,7 +2,8 @@ import * as z from "zod/mini";
 import { decodeEventBody } from "../base64";
 import type { HttpResult, NormalizedRequest } from "../http-exchange";
 import { foldRequestHeaders } from "../request-headers";
-import { stripPathPrefix, toRequestPath } from "../request-path";
+import { boundedQuery } from "../query-string";
+import { namedStagePrefix, stripPathPrefix, toRequestPath } from "../request-path";
 import { encodeResponseBody } from "../response-body";
 import { joinHeaderValues } from "../response-headers";
 import {
@@ -87,12 +88,11 @@ export class ApiGatewayV2Processor implements EventProcessor {
     const headers = foldRequestHeaders(event.headers);
     // cookies[] is the authoritative list; Function URLs may also repeat it in a cookie header.
     if (event.cookies && event.cookies.length > 0) headers["cookie"] = event.cookies.join("; ");
-    const stage = event.requestContext.stage;
-    const stagePrefix = this.kind === "http-v2" && stage && stage !== "$default" ? `/${stage}` : undefined;
+    const stagePrefix = this.kind === "http-v2" ? namedStagePrefix(event.requestContext.stage) : undefined;
     return {
       method: event.requestContext.http.method,
       path: toRequestPath(stripPathPrefix(stripPathPrefix(event.rawPath, stagePrefix), basePath)),
-      query: event.rawQueryString ?? "",
+      query: boundedQuery(event.rawQueryString ?? ""),
       headers,
       body,
       sourceIp: event.requestContext.http.sourceIp ?? undefined,

@@ -23,7 +23,7 @@ export interface EventProcessor {
   readonly kind: EventKind;
   /** The front door's own request id, when the format has one (ALB has none). */
   readonly requestId: string | undefined;
-  /** @throws InvalidBase64BodyError when the body is flagged base64 but is not */
+  /** @throws RejectedRequestError when the adapter answers itself: a body flagged base64 that is not, a query past its bounds */
   toRequest(basePath: string | undefined): NormalizedRequest;
   toResponse(result: HttpResult, context: ResponseContext): LambdaResult;
 }

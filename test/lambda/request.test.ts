@@ -65,6 +65,25 @@ describe("Lambda handler: requests", () => {
       assert.equal(echo.lambda?.kind, "function-url");
     });
 
+    it("HTTP API payload 1.0: strips a named stage from `path`, as a whole segment only (serverless-http#143's event)", async () => {
+      const staged1 = (stage: string, path: string) => {
+        const event = events.httpV1();
+        return { ...event, path, requestContext: { ...event.requestContext, stage } };
+      };
+      assert.equal((await echoOf(staged1("dev", "/dev/test"))).path, "/test");
+      assert.equal((await echoOf(staged1("dev", "/dev"))).path, "/");
+      assert.equal((await echoOf(staged1("dev", "/devices/1"))).path, "/devices/1");
+      assert.equal((await echoOf(staged1("dev", "/items/dev"))).path, "/items/dev");
+      assert.equal((await echoOf(staged1("$default", "/$default/x"))).path, "/$default/x");
+      assert.equal((await echoOf(staged1("dev", "/dev/api/items"), { basePath: "/api" })).path, "/items");
+    });
+
+    it("REST v1: never strips the stage from `path`, even when `path` starts with it", async () => {
+      const event = events.restV1();
+      const echo = await echoOf({ ...event, path: "/prod/items", requestContext: { ...event.requestContext, stage: "prod" } });
+      assert.equal(echo.path, "/prod/items");
+    });
+
     it("REST v1: uses `path`, never requestContext.path (which holds the stage)", async () => {
       const event = events.restV1();
       const echo = await echoOf({ ...event, path: "/items", requestContext: { ...event.requestContext, path: "/prod/items" } });
@@ -131,6 +150,37 @@ describe("Lambda handler: requests", () => {
       assert.equal((await echoOf(event)).headers["x-a"], "1, 2");
     });
 
+    it("REST v1 and ALB: keeps headers present only in `headers`, multiValueHeaders winning per name (AWS's merge rule)", async () => {
+      const both = { headers: { "X-Only-Single": "s", Accept: "last", "x-case": "single" }, multiValueHeaders: { Accept: ["first", "last"], "X-Case": ["multi"] } };
+      for (const event of [{ ...events.restV1(), ...both }, { ...events.albMultiValue(), ...both }]) {
+        const echo = await echoOf(event);
+        assert.equal(echo.headers["x-only-single"], "s");
+        assert.equal(echo.headers["accept"], "first, last");
+        assert.equal(echo.headers["x-case"], "multi");
+      }
+      // An empty multiValueHeaders, as some producers send, drops nothing.
+      const empty = await echoOf({ ...events.restV1(), headers: { "x-only-single": "s" }, multiValueHeaders: {} });
+      assert.equal(empty.headers["x-only-single"], "s");
+    });
+
+    for (const { kind, build } of everyKind) {
+      it(`${kind}: headers named constructor, __proto__, toString reach the app as headers, and no other name appears`, async () => {
+        const hostile = JSON.parse('{"constructor":"c","__proto__":"p","toString":"t","x-a":"1"}') as Record<string, string>;
+        const multi = JSON.parse('{"constructor":["c"],"__proto__":["p"],"toString":["t"],"x-a":["1"]}') as Record<string, string[]>;
+        const base = build();
+        const event = base.version === "2.0" || !("multiValueHeaders" in base) || base.multiValueHeaders === undefined
+          ? { ...base, headers: hostile }
+          : { ...base, headers: hostile, multiValueHeaders: multi };
+        let seen: Record<string, unknown> = {};
+        const { app } = createEchoApp((ctx) => {
+          seen = { proto: Object.getPrototypeOf(ctx.headers), keys: Object.keys(ctx.headers).sort(), own: Object.getOwnPropertyDescriptor(ctx.headers, "__proto__")?.value, missing: ctx.get("hasOwnProperty") };
+        });
+        const response = await createHandler(app)(event, lambdaContext());
+        assert.equal((response as { statusCode: number }).statusCode, 200);
+        assert.deepEqual(seen, { proto: null, keys: ["__proto__", "constructor", "content-length", "tostring", "x-a"], own: "p", missing: "" });
+      });
+    }
+
     it("HTTP API v2: turns cookies[] into one Cookie header joined with '; '", async () => {
       const event = { ...events.httpV2(), cookies: ["a=1", "b=x%3By", "c=3"] };
       assert.equal((await echoOf(event)).headers["cookie"], "a=1; b=x%3By; c=3");
@@ -169,6 +219,16 @@ describe("Lambda handler: requests", () => {
         assert.equal(Buffer.from(echo.bodyBase64, "base64").toString("utf8"), "héllo ✓");
       });
     }
+
+    it("decodes a 3.4 MB base64 body exactly (a strict regex overflowed V8's stack past ~3.36 MB: 500)", async () => {
+      const big = Buffer.alloc(3_400_000);
+      for (let i = 0; i < big.length; i++) big[i] = (i * 7919) & 0xff;
+      for (const build of [events.restV1, events.httpV2]) {
+        const echo = await echoOf(withBody(build(), big.toString("base64"), true));
+        assert.equal(echo.headers["content-length"], String(big.length));
+        assert.ok(Buffer.from(echo.bodyBase64, "base64").equals(big), "the decoded body differs");
+      }
+    });
 
     const invalid: Array<[string, string]> = [
       ["a character outside the alphabet", "Zm9v!mFy"],

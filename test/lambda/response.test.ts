@@ -115,6 +115,26 @@ describe("Lambda handler: responses", () => {
   });
 
   describe("headers and cookies", () => {
+    for (const { kind, build } of everyKind) {
+      it(`${kind}: response headers named __proto__, constructor and toString are sent as headers, nothing else appears`, async () => {
+        const response = await answer(build(), (ctx) => {
+          ctx.set("__proto__", "p");
+          ctx.set("constructor", "c");
+          ctx.append("toString", ["t1", "t2"]);
+          ctx.body = "ok";
+        });
+        // What Lambda's runtime sends the front door: JSON, where `__proto__` survives only as an own property.
+        const sent = JSON.parse(JSON.stringify(response)) as { headers?: Record<string, string>; multiValueHeaders?: Record<string, string[]> };
+        const headers = new Map<string, string>();
+        for (const [name, value] of Object.entries(sent.headers ?? {})) headers.set(name, value);
+        for (const [name, values] of Object.entries(sent.multiValueHeaders ?? {})) headers.set(name, values.join(", "));
+        assert.equal(headers.get("__proto__"), "p");
+        assert.equal(headers.get("constructor"), "c");
+        assert.equal(headers.get("tostring"), "t1, t2");
+        assert.deepEqual([...headers.keys()].sort(), ["__proto__", "constructor", "content-length", "content-type", "tostring", "x-fleet-region", "x-fleet-release"]);
+      });
+    }
+
     const cookies = ["a=1; Path=/; HttpOnly", "b=2; Path=/; Secure"];
     function respond(ctx: Koa.Context): void {
       ctx.status = 201;

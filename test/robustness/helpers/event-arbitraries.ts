@@ -11,7 +11,7 @@ export interface RequestModel {
   path: string;
   /** Decoded query pairs, in order, repeats allowed. */
   query: Array<[string, string]>;
-  /** Raw text appended to encoded query strings (invalid escapes and the like), where the format carries it raw. */
+  /** Raw text appended to encoded queries (invalid escapes, hostile names) where the format carries it raw: v2, ALB. */
   rawQueryNoise: string;
   headers: Array<[string, string]>;
   cookies: Array<[string, string]>;
@@ -19,12 +19,6 @@ export interface RequestModel {
   isBase64Encoded: boolean;
   /** HTTP API stage: `$default` (no prefix in rawPath) or a named stage (rawPath starts with `/<stage>`). */
   stage: string;
-}
-
-export interface GeneratedEvent {
-  kind: GeneratedKind;
-  model: RequestModel;
-  event: Record<string, unknown>;
 }
 
 // Only the methods the front doors pass through `ANY`; the app's answer to anything else is a separate question.
@@ -54,10 +48,23 @@ const path = fc.oneof(
 
 const visible = fc.stringMatching(/^[\x20-\x7e]{0,24}$/);
 const text = fc.oneof({ weight: 4, arbitrary: visible }, { weight: 1, arbitrary: fc.string({ unit: "grapheme", maxLength: 12 }) });
-const queryKey = fc.oneof(fc.constantFrom("lang", "remember", "q", "a[]", "x y", "é", ""), visible);
+/**
+ * Names that break code keeping maps in plain objects (`out[name] ??= []` finds Object.prototype's `constructor`;
+ * `out.__proto__ = …` replaces the prototype), very long names, and invalid percent-encoding: every map the
+ * emulator and the adapter build from an event must take them as names like any other.
+ */
+export const hostileName = fc.oneof(
+  fc.constantFrom("__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "prototype", "__defineGetter__"),
+  fc.integer({ min: 256, max: 4096 }).map((length) => "n".repeat(length)),
+  fc.constantFrom("%", "%Z", "%ZZ", "%E0%A4%A", "%C3", "%%", "a%2", "%u00e9", "%00"),
+);
+const queryKey = fc.oneof(fc.constantFrom("lang", "remember", "q", "a[]", "x y", "é", ""), visible, hostileName);
 const queryValue = fc.oneof(fc.constantFrom("en", "fr", "de", "xx", "1", "", "EN"), text);
 const query = fc.array(fc.tuple(queryKey, queryValue), { maxLength: 5 });
-const rawQueryNoise = fc.constantFrom("", "", "", "&%", "&a=%ZZ", "&b=%E0%A4%A", "&&", "&=", "&c=a+b", "&d=%2B%26");
+const rawQueryNoise = fc.constantFrom(
+  "", "", "", "&%", "&a=%ZZ", "&b=%E0%A4%A", "&&", "&=", "&c=a+b", "&d=%2B%26",
+  "&%ZZ=1", "&%E0%A4%A=x", "&%=", "&__proto__=1", "&constructor=1&toString=2", "&__proto__[x]=1&hasOwnProperty=y",
+);
 
 const headerName = fc.oneof(
   fc.constantFrom(
@@ -65,6 +72,9 @@ const headerName = fc.oneof(
     "origin", "content-length", "if-none-match", "x-amzn-trace-id", "Content-Type", "X-Mixed-Case",
   ),
   fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/),
+  // A header name is an HTTP token: the ones above that are, and a long one.
+  fc.constantFrom("__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "__defineGetter__"),
+  fc.integer({ min: 256, max: 4096 }).map((length) => `x-${"h".repeat(length)}`),
 );
 const headers = fc.array(fc.tuple(headerName, text), { maxLength: 6 });
 const cookieName = fc.stringMatching(/^[A-Za-z0-9_-]{1,10}$/);
@@ -108,11 +118,6 @@ export const requestModel: fc.Arbitrary<RequestModel> = fc
     headers: type === undefined ? rest.headers : [...rest.headers, ["content-type", type] as [string, string]],
     ...payload,
   }));
-
-/** A random event of a random kind. */
-export const anyEvent: fc.Arbitrary<GeneratedEvent> = fc
-  .tuple(fc.constantFrom(...eventKinds), requestModel, fc.boolean())
-  .map(([kind, model, nullMaps]) => ({ kind, model, event: toEvent(kind, model, nullMaps) }));
 
 /**
  * Dresses a request as one event kind the way AWS builds it: REST/HTTP 1.0 decode query values and send `null`
@@ -189,6 +194,13 @@ export function toEvent(kind: GeneratedKind, model: RequestModel, nullMaps: bool
     case "alb-multi": {
       // ALB hands query keys and values over exactly as the client encoded them.
       const encoded = model.query.map(([key, value]): [string, string] => [encodeURIComponent(key), encodeURIComponent(value)]);
+      // ALB passes raw (possibly invalid) encodings through: the noise goes into its maps as sent.
+      if (model.query.length > 0) {
+        for (const part of model.rawQueryNoise.split("&").filter((p) => p !== "")) {
+          const eq = part.indexOf("=");
+          encoded.push(eq === -1 ? [part, ""] : [part.slice(0, eq), part.slice(eq + 1)]);
+        }
+      }
       const lower = allHeaders.map(([name, value]): [string, string] => [name.toLowerCase(), value]);
       const maps =
         kind === "alb-single"
