@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { isPreflight, preflightResponse, withCorsHeaders, type CorsConfig } from "./cors";
 import { MalformedResult, type ApiFormat, type GatewayResponse } from "./events/format";
 import type { ApiIdentity, ReceivedRequest } from "./events/request";
-import { gatewayErrors, maxRequestBytes, maxResponseBytes, type GatewayError } from "./limits";
+import { gatewayErrors, maxInvokeRequestBytes, maxRequestBytes, maxResponseBytes, type GatewayError } from "./limits";
 import type { RegionalFunction } from "./regional-function";
 import type { InvocationContext, InvocationOutcome } from "./worker/lambda-worker";
 
@@ -41,8 +41,9 @@ async function handle(options: EndpointServerOptions, req: IncomingMessage, res:
   const { format, api } = options;
   const receivedAt = Date.now();
   const requestId = format.newRequestId();
-  const body = await readBody(req, maxRequestBytes);
-  if (body === undefined) return sendGatewayError(res, gatewayErrors.tooLarge, requestId, format);
+  const body = await readBody(req);
+  if (body === "over-gateway-limit") return sendGatewayError(res, gatewayErrors.tooLarge, requestId, format);
+  if (body === "over-invoke-limit") return refuseOverInvokeLimit(res, options, requestId, "the request body alone");
 
   const url = req.url ?? "/";
   const queryAt = url.indexOf("?");
@@ -63,6 +64,12 @@ async function handle(options: EndpointServerOptions, req: IncomingMessage, res:
   };
   if (options.cors && isPreflight(request.method, request.headers)) return send(res, preflightResponse(options.cors, request.headers), requestId, format);
   const event = format.toEvent(request, path, api, requestId);
+  // Under 512 KiB of body the event cannot reach the quota (the rest of it is bounded by Node's 16 KiB of request
+  // line and headers, each in the event at most twice and escaped at most sixfold): only larger ones are measured.
+  if (body.length > 512 * 1024) {
+    const eventBytes = Buffer.byteLength(JSON.stringify(event));
+    if (eventBytes > maxInvokeRequestBytes) return refuseOverInvokeLimit(res, options, requestId, `its event (${eventBytes} bytes)`);
+  }
   const awsRequestId = randomUUID();
 
   let integrationTimer: NodeJS.Timeout | undefined;
@@ -78,7 +85,13 @@ async function handle(options: EndpointServerOptions, req: IncomingMessage, res:
   }
   const response = gatewayResponse(outcome, format, awsRequestId, options.log);
   if ("message" in response) return sendGatewayError(res, response, requestId, format);
-  send(res, options.cors ? withCorsHeaders(options.cors, request.headers, response) : response, requestId, format);
+  send(res, options.cors ? withCorsHeaders(options.cors, request.headers, response) : response, requestId, format, request.method);
+}
+
+/** Lambda refuses the invocation (its event would pass the quota) and API Gateway answers for it: the function never runs. */
+function refuseOverInvokeLimit(res: ServerResponse, options: EndpointServerOptions, requestId: string, what: string): void {
+  options.log(`${requestId} Lambda refused the invocation: ${what} is over the ${maxInvokeRequestBytes}-byte invoke payload quota`);
+  sendGatewayError(res, gatewayErrors.invokeTooLarge, requestId, options.format);
 }
 
 /** What API Gateway makes of the invocation's outcome: the function's response, or its own error. */
@@ -127,29 +140,46 @@ function headerPairs(rawHeaders: string[]): Array<[string, string]> {
   return pairs;
 }
 
-/** The whole request body, or undefined past `limit` bytes (the rest is read and dropped so the client sees the 413). */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+/**
+ * The request body, streamed in and bounded: at most {@link maxInvokeRequestBytes} are ever buffered (a larger body
+ * cannot be invoked), so memory stays bounded however many large requests arrive at once. A larger body is refused
+ * as soon as its Content-Length says so, before any of it is read; a chunked one past the bound is counted and
+ * dropped, chunk by chunk. Either way the rest is read and discarded, so the client receives the answer.
+ */
+function readBody(req: IncomingMessage): Promise<Buffer | "over-invoke-limit" | "over-gateway-limit"> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    const declared = Number(req.headers["content-length"]);
     let size = 0;
+    const chunks: Buffer[] = [];
+    const verdict = (total: number) => (total > maxRequestBytes ? "over-gateway-limit" : "over-invoke-limit");
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
+      if (size <= maxInvokeRequestBytes && !(declared > maxInvokeRequestBytes)) chunks.push(chunk);
+      else chunks.length = 0;
     });
-    req.on("end", () => resolve(size > limit ? undefined : Buffer.concat(chunks)));
+    req.on("end", () => resolve(size > maxInvokeRequestBytes ? verdict(size) : Buffer.concat(chunks, size)));
     req.on("error", reject);
   });
 }
 
-function send(res: ServerResponse, response: GatewayResponse, requestId: string | undefined, format: ApiFormat): void {
+/**
+ * Sends a response, its Content-Length the body's. A HEAD answer has no body and the Content-Length GET would have
+ * (RFC 9110 §9.3.2): the one the function set (Koa behind fleet's adapter answers HEAD with the length and no
+ * body), else the length of the body it returned.
+ */
+function send(res: ServerResponse, response: GatewayResponse, requestId: string | undefined, format: ApiFormat, method = "GET"): void {
+  const head = method === "HEAD";
   const headers = response.headers.filter(([name]) => !hopByHop.has(name.toLowerCase()));
   if (requestId) headers.push([format.requestIdHeader, requestId]);
-  headers.push(["content-length", String(response.body.length)]);
+  const declared = head ? response.headers.find(([name]) => name.toLowerCase() === "content-length")?.[1] : undefined;
+  headers.push(["content-length", declared ?? String(response.body.length)]);
   res.writeHead(response.status, headers.flat());
-  res.end(response.body);
+  res.end(head ? undefined : response.body);
 }
 
 function sendGatewayError(res: ServerResponse, error: GatewayError, requestId: string | undefined, format: ApiFormat): void {
   const body = Buffer.from(JSON.stringify({ message: error.message }));
-  send(res, { status: error.status, headers: [["content-type", "application/json"]], body }, requestId, format);
+  const headers: Array<[string, string]> = [["content-type", "application/json"]];
+  if (error.errorType) headers.push(["x-amzn-ErrorType", error.errorType]);
+  send(res, { status: error.status, headers, body }, requestId, format);
 }

@@ -48,7 +48,8 @@ export const httpV2: ApiFormat = {
   },
 
   toEvent(request: ReceivedRequest, path: string, api: ApiIdentity, requestId: string) {
-    const headers: Record<string, string> = {};
+    // No prototype: `constructor` or `__proto__` is a name like any other (`name in {}` found Object's own).
+    const headers: Record<string, string> = Object.create(null);
     const cookies: string[] = [];
     for (const [name, value] of withGatewayHeaders(request)) {
       const lower = name.toLowerCase();
@@ -56,7 +57,7 @@ export const httpV2: ApiFormat = {
       if (lower === "cookie") cookies.push(...value.split(";").map((c) => c.trim()).filter((c) => c !== ""));
       else headers[lower] = lower in headers ? `${headers[lower]},${value}` : value;
     }
-    const query: Record<string, string> = {};
+    const query: Record<string, string> = Object.create(null);
     for (const [name, value] of parseQuery(request.rawQuery)) query[name] = name in query ? `${query[name]},${value}` : value;
     const contentType = headerValue(request.headers, "content-type");
     const isBase64Encoded = request.body.length > 0 && !isTextContentType(contentType);

@@ -19,16 +19,22 @@ import {
   type ReceivedRequest,
 } from "./request";
 
-/** Groups pairs into `{ name: [values...] }` by exact name, arrival order kept. */
+/**
+ * Groups pairs into `{ name: [values...] }` by exact name, arrival order kept. The map has no prototype, so a
+ * name such as `constructor` or `__proto__` is a key like any other (on `{}`, `out.constructor` is Object and the
+ * push threw: a 502 for `?constructor=1`).
+ */
 function multiValue(pairs: ReadonlyArray<[string, string]>): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+  const out: Record<string, string[]> = Object.create(null);
   for (const [name, value] of pairs) (out[name] ??= []).push(value);
   return out;
 }
 
 /** `{ name: last value }`: API Gateway keeps only the last of repeated keys in the single-value maps. */
 function lastValue(multi: Record<string, string[]>): Record<string, string> {
-  return Object.fromEntries(Object.entries(multi).map(([name, values]) => [name, values[values.length - 1] ?? ""]));
+  const out: Record<string, string> = Object.create(null);
+  for (const name in multi) out[name] = multi[name]!.at(-1) ?? "";
+  return out;
 }
 
 /**

@@ -75,6 +75,31 @@ describe("emulator events (what the function receives)", () => {
     assert.deepEqual(event.queryStringParameters, { tag: "c", plus: "1+1", empty: "" });
   });
 
+  // On `{}` maps, `?constructor=1` found Object as the existing list and the REST emulator answered 502.
+  const hostileQuery = "constructor=1&toString=2&__proto__=3&hasOwnProperty=4&constructor=5";
+  const hostileHeaders: Array<[string, string]> = [["constructor", "c"], ["__proto__", "p"], ["toString", "t"]];
+
+  it("REST: query keys and headers named constructor, toString, __proto__ are keys like any other", async () => {
+    const response = await send(`${restUrl}x?${hostileQuery}`, { headers: hostileHeaders });
+    assert.equal(response.status, 200, response.body.toString());
+    const { event } = response.json();
+    assert.deepEqual(event.multiValueQueryStringParameters, JSON.parse('{"constructor":["1","5"],"toString":["2"],"__proto__":["3"],"hasOwnProperty":["4"]}'));
+    assert.deepEqual(event.queryStringParameters, JSON.parse('{"constructor":"5","toString":"2","__proto__":"3","hasOwnProperty":"4"}'));
+    assert.deepEqual(event.multiValueHeaders.constructor, ["c"]);
+    assert.deepEqual(Object.getOwnPropertyDescriptor(event.multiValueHeaders, "__proto__")?.value, ["p"]);
+    assert.equal(event.headers.toString, "t");
+  });
+
+  it("HTTP API: query keys and headers named constructor, toString, __proto__ are keys like any other", async () => {
+    const response = await send(`${httpUrl}x?${hostileQuery}`, { headers: hostileHeaders });
+    assert.equal(response.status, 200, response.body.toString());
+    const { event } = response.json();
+    assert.deepEqual(event.queryStringParameters, JSON.parse('{"constructor":"1,5","toString":"2","__proto__":"3","hasOwnProperty":"4"}'));
+    assert.equal(event.headers.constructor, "c");
+    assert.equal(Object.getOwnPropertyDescriptor(event.headers, "__proto__")?.value, "p");
+    assert.equal(event.headers.tostring, "t");
+  });
+
   it("answers 403 for REST paths outside the stage, as execute-api does", async () => {
     const response = await send(restUrl.replace(/dev\/$/, "prod/health"));
     assert.equal(response.status, 403);

@@ -6,7 +6,10 @@ import path from "node:path";
  * A Lambda handler for the emulator tests, written as plain CommonJS like the real bundle. It echoes what it
  * received (event, region, env, context) and misbehaves on request, chosen by the last path segment:
  * `sleep` never answers, `slow` answers after 300 ms, `length` answers the body's byte count, `throw` throws, `crash` kills the environment, `not-an-object` / `bad-status` / `object-body` return malformed
- * results, `too-big` returns 7 MB, `binary` a base64 PNG-ish body, `cookies` two Set-Cookie headers.
+ * results, `too-big` returns 7 MB, `at-response-limit` / `past-response-limit` a result of exactly Lambda's
+ * 6,291,556-byte response quota / one byte more, `binary` a base64 PNG-ish body, `cookies` two Set-Cookie headers,
+ * `hello` answers "hello" and to HEAD an empty body with the length GET has (as Koa behind fleet's adapter does),
+ * `hello-any` answers "hello" to every method.
  */
 export const echoHandlerSource = `
 const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff, 0xfe]);
@@ -24,6 +27,14 @@ exports.handler = async (event, context) => {
     case "bad-status": return { statusCode: "two hundred", body: "" };
     case "object-body": return { statusCode: 200, body: { not: "a string" } };
     case "too-big": return { statusCode: 200, body: "x".repeat(7 * 1024 * 1024) };
+    // {"statusCode":200,"body":""} is 28 bytes of the payload.
+    case "at-response-limit": return { statusCode: 200, body: "x".repeat(6291556 - 28) };
+    case "past-response-limit": return { statusCode: 200, body: "x".repeat(6291556 - 28 + 1) };
+    case "hello": {
+      const method = v2 ? event.requestContext.http.method : event.httpMethod;
+      return method === "HEAD" ? { statusCode: 200, headers: { "content-length": "5" }, body: "" } : { statusCode: 200, body: "hello" };
+    }
+    case "hello-any": return { statusCode: 200, body: "hello" };
     case "binary": return { statusCode: 200, headers: { "content-type": "image/png" }, body: png.toString("base64"), isBase64Encoded: true };
     case "cookies":
       return v2

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { startEmulator, type Emulator } from "../../emulator";
 import { echoHandlerSource, handlerDir } from "./handlers";
-import { send } from "./http-client";
+import { headerValues, send } from "./http-client";
 
 describe("emulator limits (what API Gateway and Lambda enforce)", () => {
   const handlers = handlerDir();
@@ -37,11 +37,54 @@ describe("emulator limits (what API Gateway and Lambda enforce)", () => {
     assert.deepEqual(response.json(), { message: "Request Too Long" });
   });
 
-  it("passes a body of exactly 10 MB", async () => {
+  it("answers 413 for a body of exactly 10 MB, under API Gateway's quota but over Lambda's 6 MB invoke quota (it was passed through)", async () => {
     const response = await send(`${url("http")}length`, { method: "POST", headers: [["Content-Type", "text/plain"]], body: Buffer.alloc(10 * 1024 * 1024, 120) });
-    assert.equal(response.status, 200);
-    assert.equal(response.body.toString(), String(10 * 1024 * 1024));
+    assert.equal(response.status, 413);
+    assert.deepEqual(response.json(), { message: "Request Too Long" });
+    assert.deepEqual(headerValues(response, "x-amzn-errortype"), ["BadRequestException"]);
   });
+
+  for (const [key, contentType] of [["rest", "application/octet-stream"], ["http", "text/plain"]] as const) {
+    it(`answers 413 BadRequestException when the event would pass 6,291,456 bytes, never invoking the function (${key})`, async () => {
+      // REST: 4.8 MB is 6.4 MB in base64 (binaryMediaTypes */*); HTTP API: 6.1 MB of text.
+      const size = key === "rest" ? 4_800_000 : 6_300_000;
+      lines.length = 0;
+      const response = await send(`${url(key)}length`, { method: "POST", headers: [["Content-Type", contentType]], body: Buffer.alloc(size, 120) });
+      assert.equal(response.status, 413);
+      assert.deepEqual(response.json(), { message: "Request Too Long" });
+      assert.deepEqual(headerValues(response, "x-amzn-errortype"), ["BadRequestException"]);
+      assert.ok(lines.some((line) => /Lambda refused the invocation: .* over the 6291456-byte invoke payload quota/.test(line)), lines.join(""));
+    });
+
+    it(`invokes the function with a body whose event is just under 6,291,456 bytes (${key})`, async () => {
+      const size = key === "rest" ? 4_700_000 : 6_280_000;
+      const response = await send(`${url(key)}length`, { method: "POST", headers: [["Content-Type", contentType]], body: Buffer.alloc(size, 120) });
+      assert.equal(response.status, 200);
+      assert.equal(response.body.toString(), String(size));
+    });
+  }
+
+  it("passes a result of exactly 6,291,556 bytes (Lambda's response quota) and answers 502 to one byte more", async () => {
+    const at = await send(`${url("rest")}at-response-limit`);
+    assert.equal(at.status, 200);
+    assert.equal(at.body.length, 6291556 - 28);
+    const past = await send(`${url("rest")}past-response-limit`);
+    assert.equal(past.status, 502);
+    assert.deepEqual(past.json(), { message: "Internal server error" });
+  });
+
+  for (const key of ["rest", "http"]) {
+    it(`answers HEAD with the Content-Length GET sends and no body (${key})`, async () => {
+      for (const mode of ["hello", "hello-any"]) {
+        const get = await send(`${url(key)}${mode}`);
+        const head = await send(`${url(key)}${mode}`, { method: "HEAD" });
+        assert.deepEqual(headerValues(get, "content-length"), ["5"], mode);
+        assert.deepEqual(headerValues(head, "content-length"), ["5"], mode);
+        assert.equal(head.status, 200);
+        assert.equal(head.body.length, 0);
+      }
+    });
+  }
 
   for (const key of ["rest-timeout", "http-timeout"]) {
     it(`answers 504 Endpoint request timed out past the integration timeout (${key})`, async () => {
