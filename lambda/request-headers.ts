@@ -1,7 +1,9 @@
+import { emptyFieldMap } from "./field-map";
+
 /**
  * Folds the header fields of an event (a single-value map, a multi-value map, or both; any case) into Node's
- * `IncomingMessage.headers` shape: a null-prototype object (so `constructor` or `__proto__` is a header like any
- * other), lower-case names, repeated Cookie fields joined with `; ` (RFC 9110 §5.3 does not apply to Cookie,
+ * `IncomingMessage.headers` shape: an object inheriting nothing (so `constructor` or `__proto__` is a header like
+ * any other, as in Node's own prototype-less `req.headers`), lower-case names, repeated Cookie fields joined with `; ` (RFC 9110 §5.3 does not apply to Cookie,
  * RFC 6265 §5.4 uses `; `), every other repeated field joined with `, `.
  *
  * When both maps are present they are merged, `multiValueHeaders` winning per name: AWS's rule for payload 1.0
@@ -18,20 +20,23 @@ export function foldRequestHeaders(
   headers: Record<string, string> | null | undefined,
   multiValueHeaders?: Record<string, string[]> | null,
 ): Record<string, string> {
-  const folded: Record<string, string> = Object.create(null);
-  let multiNames: Set<string> | undefined;
+  const folded = emptyFieldMap<string>();
   if (multiValueHeaders) {
-    if (headers) multiNames = new Set();
     for (const rawName in multiValueHeaders) {
       const name = rawName.toLowerCase();
-      multiNames?.add(name);
       for (const value of multiValueHeaders[rawName]!) addField(folded, name, value);
     }
   }
   if (headers) {
+    let multiNames: Set<string> | undefined;
     for (const rawName in headers) {
-      const name = rawName.toLowerCase();
-      if (!multiNames?.has(name)) addField(folded, name, headers[rawName]!);
+      if (multiValueHeaders) {
+        // API Gateway spells a name the same in both maps: an exact match needs no lower-casing and no set.
+        if (Object.hasOwn(multiValueHeaders, rawName)) continue;
+        multiNames ??= new Set(Object.keys(multiValueHeaders).map((name) => name.toLowerCase()));
+        if (multiNames.has(rawName.toLowerCase())) continue;
+      }
+      addField(folded, rawName.toLowerCase(), headers[rawName]!);
     }
   }
   return folded;

@@ -1,7 +1,9 @@
+import { emptyFieldMap } from "./field-map";
+
 /**
  * `target[name] = value` as an own property, even for `__proto__`, which a plain assignment would take as the
  * object's new prototype (losing the header, and handing `for...in` the prototype's keys). The maps the handler
- * returns stay plain objects, as Lambda's runtime and every reader expect; the adapter's own maps have no prototype.
+ * returns stay plain objects, as Lambda's runtime and every reader expect; the adapter's own maps inherit nothing.
  */
 export function putHeader<T>(target: Record<string, T>, name: string, value: T): void {
   if (name === "__proto__") Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
@@ -35,7 +37,7 @@ export function splitByValueCount(headers: Record<string, string[]>): {
  * `defaults` come first, so a header the response has replaces its default (one pass, no lookups).
  */
 export function headerValueLists(headers: Record<string, unknown>, defaults: ReadonlyArray<readonly [string, string]> = []): Record<string, string[]> {
-  const lists: Record<string, string[]> = Object.create(null);
+  const lists = emptyFieldMap<string[]>();
   for (const [name, value] of defaults) lists[name] = [value];
   for (const name in headers) {
     const value = headers[name];
