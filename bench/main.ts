@@ -9,8 +9,10 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { buildBundle } from "../build/bundle";
+import { parseFleetConfig } from "../core/fleet-config";
 import { bundleComposition, type BundleComposition } from "./bundle-composition";
-import { measureColdStart, type ColdStartResult } from "./cold-start";
+import { callgrindUnavailable } from "./callgrind";
+import { bundleColdEntries, measureColdInstructions, measureColdStart, type ColdIrResult, type ColdStartResult } from "./cold-start";
 import { measureEmulator, type EmulatorResult } from "./emulator";
 import { runInvocationWorker } from "./invocation-run";
 import type { InvocationResult } from "./invocation";
@@ -26,12 +28,22 @@ export interface BenchReport {
   machine: Machine;
   invocation?: InvocationResult["combined"];
   invocationByEvent?: InvocationResult["byEvent"];
-  cold?: ColdStartResult;
+  cold?: ColdStartResult & {
+    /** Bytes of the plain-Koa fixture app's bundle (test/fixtures/apps/plain-koa), fleet's adapter included. */
+    plainKoaBundleBytes: number;
+  };
+  /** Cold start in millions of instructions (callgrind); absent, with a note, when valgrind is not installed. */
+  coldIr?: ColdIrResult;
   /** The bundle's largest parts (esbuild metafile), to see what a byte budget goes to. */
   bundleParts?: BundleComposition["parts"];
   emulator?: EmulatorResult;
   plan?: PlanResult;
+  /** What this run skipped and why. */
+  notes: string[];
 }
+
+/** The fixture app the bench bundles besides the example: plain Koa, no router, no zod. */
+const plainKoaDir = "test/fixtures/apps/plain-koa";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { json: { type: "boolean" }, only: { type: "string" } } });
@@ -41,7 +53,7 @@ async function main(): Promise<void> {
   progress("building dist/lambda/index.js");
   const bundle = await buildBundle();
   const workDir = await mkdtemp(path.join(os.tmpdir(), "fleet-bench-"));
-  const report: BenchReport = { machine: machineDescription() };
+  const report: BenchReport = { machine: machineDescription(), notes: [] };
   try {
     if (selected.has("invocation")) {
       const result = await runInvocationWorker(bundle.file, progress);
@@ -49,8 +61,19 @@ async function main(): Promise<void> {
       report.invocationByEvent = result.byEvent;
     }
     if (selected.has("cold")) {
-      report.cold = await measureColdStart(bundle, workDir, undefined, progress);
+      // Its fleet.config.ts names its module as it sits in a project's app/; here it stays in the fixture folder.
+      const fixtureConfig = parseFleetConfig({ ...(await import(`../${plainKoaDir}/fleet.config`)).default, app: `${plainKoaDir}/index.ts` });
+      const plainKoa = { ...(await buildBundle(path.join(workDir, "plain-koa"), { config: fixtureConfig })), path: fixtureConfig.health };
+      const entries = await bundleColdEntries(workDir);
+      report.cold = { ...(await measureColdStart(bundle, entries, undefined, progress)), plainKoaBundleBytes: plainKoa.bytes };
       report.bundleParts = (await bundleComposition()).parts.slice(0, 12);
+      const unavailable = callgrindUnavailable();
+      if (unavailable) {
+        report.notes.push(unavailable);
+        progress(unavailable);
+      } else {
+        report.coldIr = await measureColdInstructions({ app: bundle, plainKoa }, entries, undefined, progress);
+      }
     }
     if (selected.has("emulator")) report.emulator = await measureEmulator(bundle, progress);
     if (selected.has("plan")) report.plan = await measurePlan(progress);

@@ -4,6 +4,7 @@
  * its worker to this process's stdout, which the benchmark discards, as it discards app-listen's.
  */
 import { startEmulator } from "../../emulator";
+import { answerCpuRequests } from "./cpu-usage";
 
 async function main(): Promise<void> {
   const bundleFile = process.argv[2];
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
     ],
     functionOutputFd: 1,
   });
+  answerCpuRequests();
   process.send!({ url: emulator.endpoints[0]!.url });
   process.on("disconnect", () => void emulator.close().then(() => process.exit(0)));
 }
