@@ -5,6 +5,7 @@ import { digestOf } from "../core/digest";
 import { type FleetConfig, loadFleetConfig } from "../core/fleet-config";
 import { repoRoot } from "../core/paths";
 import { debugWhenEnabled } from "./debug-when-enabled";
+import { depdFileAtBuild } from "./depd-file-at-build";
 import { destroyLazyReadStream } from "./destroy-lazy-read-stream";
 import { koaLazyWebGlobals } from "./koa-lazy-web-globals";
 import { koaSnapshotCheck } from "./koa-snapshot-check";
@@ -61,7 +62,8 @@ export function lambdaBuildOptions(outfile: string, source: BundleSource = {}): 
     // Duplicate http-errors/depd copies, debug's browser build and serverless-http's Azure code never run here.
     // zlib is loaded only if a compressed stream body is ever destroyed.
     // debug (and the tty probing it does at load) runs only when DEBUG is set; crypto loads on first use; koa's
-    // snapshot check does not load v8, nor its assert checks node:assert; destroy reads fs.ReadStream when used.
+    // snapshot check does not load v8, nor its assert checks node:assert; destroy reads fs.ReadStream when used;
+    // depd knows its caller's file (the bundle) without capturing a stack trace at load.
     plugins: [
       appModule(path.resolve(root, config.app)),
       precomputedMimeTypes(),
@@ -70,6 +72,7 @@ export function lambdaBuildOptions(outfile: string, source: BundleSource = {}): 
       destroyLazyReadStream(),
       debugWhenEnabled(root),
       singleCopies(root),
+      depdFileAtBuild(),
       lazyBuiltinsPlugin(),
     ],
   };

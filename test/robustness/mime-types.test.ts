@@ -85,6 +85,23 @@ describe("mime-types with precomputed maps in the Lambda bundle", () => {
     });
   }
 
+  it("answers koa's own lookups (json, html, text, bin) without decoding the table, and a replaced map still wins", async () => {
+    // A fresh copy: the tests above have decoded the shared one.
+    const fresh = await bundleWith(precomputedMimeTypes(), path.join(dir, "fresh.js"));
+    const stillLazy = (mime: MimeTypes) => typeof Object.getOwnPropertyDescriptor(mime, "types")?.get === "function";
+    for (const version of ["v3", "v2"] as const) {
+      for (const input of ["json", "html", "text", "bin", "png", "csv"]) {
+        assert.equal(fresh[version].lookup(input), full[version].lookup(input), `${version} lookup(${input})`);
+        assert.equal(fresh[version].contentType(input), full[version].contentType(input), `${version} contentType(${input})`);
+      }
+      assert.ok(stillLazy(fresh[version]), `mime-types ${version} decoded its table for a common extension`);
+    }
+    assert.equal(fresh.v3.lookup("woff2"), full.v3.lookup("woff2"), "an uncommon extension is answered from the decoded table");
+    assert.ok(!stillLazy(fresh.v3), "the table was not decoded for an uncommon extension");
+    fresh.v2.types = { json: "application/x-replaced" };
+    assert.equal(fresh.v2.lookup("json"), "application/x-replaced");
+  });
+
   it("bundles no mime-db and stays far smaller than the two full copies it replaces", async () => {
     const { outputFiles, metafile } = await build({
       stdin: { contents: entry, resolveDir: repoRoot, loader: "js" },
