@@ -123,4 +123,26 @@ describe("JsonLogger", () => {
       else process.env._X_AMZN_TRACE_ID = saved;
     }
   });
+
+  it("follows the trace id and the message from line to line (each invocation has its own trace)", () => {
+    const saved = process.env._X_AMZN_TRACE_ID;
+    try {
+      const { logger, written } = collect("info");
+      process.env._X_AMZN_TRACE_ID = "Root=1-00000001-aaaaaaaaaaaaaaaaaaaaaaaa;Sampled=1";
+      logger.info("one");
+      process.env._X_AMZN_TRACE_ID = "Parent=53995c3f42cd8ad8;Root=1-00000002-bbbbbbbbbbbbbbbbbbbbbbbb";
+      logger.info("two");
+      delete process.env._X_AMZN_TRACE_ID;
+      logger.info("one");
+      const lines = written.map(({ line }) => JSON.parse(line) as { message: string; xray_trace_id?: string });
+      assert.deepEqual(
+        lines.map(({ message, xray_trace_id }) => [message, xray_trace_id]),
+        [["one", "1-00000001-aaaaaaaaaaaaaaaaaaaaaaaa"], ["two", "1-00000002-bbbbbbbbbbbbbbbbbbbbbbbb"], ["one", undefined]],
+      );
+      assert.ok(!("xray_trace_id" in lines[2]!), "a line without a trace header carries no xray_trace_id key");
+    } finally {
+      if (saved === undefined) delete process.env._X_AMZN_TRACE_ID;
+      else process.env._X_AMZN_TRACE_ID = saved;
+    }
+  });
 });

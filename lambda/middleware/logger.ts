@@ -66,10 +66,16 @@ export class JsonLogger implements Logger {
     if (this.threshold <= severity.error) this.emit("ERROR", "error", message, withErrorsDescribed(fields));
   }
 
+  // Most messages are constants ("request"): their JSON is kept from the last line.
+  private lastMessage = "";
+  private lastMessageJson = '""';
+
   private emit(levelName: string, level: Exclude<LogLevel, "silent">, message: string, fields: LogFields | undefined): void {
-    const traceId = xrayTraceId();
-    let line = `{"level":"${levelName}","message":${JSON.stringify(message)},"timestamp":"${isoTimestamp()}","service":${this.serviceJson}`;
-    if (traceId !== undefined) line += `,"xray_trace_id":${JSON.stringify(traceId)}`;
+    if (message !== this.lastMessage) {
+      this.lastMessage = message;
+      this.lastMessageJson = JSON.stringify(message);
+    }
+    let line = `{"level":"${levelName}","message":${this.lastMessageJson},"timestamp":"${isoTimestamp()}","service":${this.serviceJson}${xrayTraceField()}`;
     const rest = fields === undefined ? "{}" : JSON.stringify(fields);
     line += rest.length > 2 ? `,${rest.slice(1)}\n` : "}\n";
     this.write(line, level);
@@ -91,12 +97,22 @@ function isoTimestamp(): string {
   return lastIso;
 }
 
-/** Lambda sets `_X_AMZN_TRACE_ID` per invocation (`Root=1-…;Parent=…;Sampled=1`); Powertools logs its Root. */
-function xrayTraceId(): string | undefined {
+// The trace header of the last line and its `,"xray_trace_id":…` field: every line of one invocation shares it.
+let lastTraceHeader: string | undefined;
+let lastTraceField = "";
+
+/**
+ * Lambda sets `_X_AMZN_TRACE_ID` per invocation (`Root=1-…;Parent=…;Sampled=1`); Powertools logs its Root as
+ * `xray_trace_id`. The field (with its leading comma), or "" when there is no trace; parsed once per header value.
+ */
+function xrayTraceField(): string {
   const header = process.env._X_AMZN_TRACE_ID;
-  if (!header) return undefined;
-  const root = /(?:^|;)Root=([^;]+)/.exec(header);
-  return root?.[1];
+  if (header !== lastTraceHeader) {
+    lastTraceHeader = header;
+    const root = header ? /(?:^|;)Root=([^;]+)/.exec(header)?.[1] : undefined;
+    lastTraceField = root === undefined ? "" : `,"xray_trace_id":${JSON.stringify(root)}`;
+  }
+  return lastTraceField;
 }
 
 function withErrorsDescribed(fields: LogFields | undefined): LogFields | undefined {
