@@ -29,7 +29,7 @@ export function toOpenApiPath(koaPath: string): string {
 /**
  * Builds the OpenAPI 3.1 document from the route definitions and their zod schemas: the same schemas
  * that validate requests describe them here. Every operation also lists its problem+json error responses.
- * The Lambda bundle gets this function's result precomputed at build time (build/precomputed-openapi.ts).
+ * The bundle builds it on the first request of the document (routes/index.ts memoizes it), not at cold start.
  */
 export function buildOpenApiDocument(definitions: readonly AnyRouteDefinition[], config: AppConfig): OpenApiDocument {
   useEnglishMessages();
