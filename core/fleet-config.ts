@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { valueAt, withValue } from "./config-issues";
 import { didYouMean } from "./did-you-mean";
 import { FleetError } from "./errors";
 import { repoRoot } from "./paths";
@@ -119,9 +120,7 @@ export function parseFleetConfig(raw: unknown): FleetConfig {
         message: `is not a fleet.config.ts setting${didYouMean(name, known)}. Fix: check the spelling or remove it`,
       }));
     }
-    const value = valueAt(raw, issue.path);
-    const shown = value === undefined ? "" : ` (got ${JSON.stringify(value)})`;
-    return [{ key: keyOf(issue.path), message: `${issue.message.replace(/\. Fix:/, `${shown}. Fix:`)}` }];
+    return [{ key: keyOf(issue.path), message: withValue(issue.message, valueAt(raw, issue.path)) }];
   });
   throw new FleetConfigError(fleetConfigFile, issues.length > 0 ? issues : [{ key: "(file)", message: "must default-export an object. Fix: export default { app: \"app/index.ts\" }" }]);
 }
@@ -129,13 +128,4 @@ export function parseFleetConfig(raw: unknown): FleetConfig {
 function keyOf(path: readonly PropertyKey[]): string {
   if (path.length === 0) return "(config)";
   return path.map((segment, index) => (typeof segment === "number" ? `[${segment}]` : index === 0 ? String(segment) : `.${String(segment)}`)).join("");
-}
-
-function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
-  let value = raw;
-  for (const segment of path) {
-    if (value === null || typeof value !== "object") return undefined;
-    value = (value as Record<PropertyKey, unknown>)[segment];
-  }
-  return value;
 }

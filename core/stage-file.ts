@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
 import { repoRoot } from "./paths";
-import { parseStageConfig, SECRET_PLACEHOLDER, StageConfigError, type StageConfig, type StageConfigIssue } from "./stage-schema";
+import { checkStageConfig, SECRET_PLACEHOLDER, StageConfigError, type StageConfig, type StageConfigIssue } from "./stage-schema";
 
 /**
  * Offline access to `Pulumi.<stack>.yaml`: no Pulumi CLI, no passphrase, no AWS.
@@ -30,8 +30,33 @@ export function listStageFiles(root = repoRoot): string[] {
     .sort();
 }
 
-/** Reads the `fleet:` keys of `Pulumi.<stack>.yaml` without validating them. @throws StageConfigError */
+/**
+ * Reads the `fleet:` keys of `Pulumi.<stack>.yaml` without validating them against the schema.
+ * @throws StageConfigError for a missing or unparsable file and for secrets stored in the wrong place or in plain text
+ */
 export function readStageFileValues(stack: string, root = repoRoot): StageFileValues {
+  const { issues, ...read } = readValues(stack, root);
+  if (issues.length > 0) throw new StageConfigError(stack, issues);
+  return read;
+}
+
+/**
+ * Reads and validates `Pulumi.<stack>.yaml`: the same schema and messages as `pulumi up`, and every problem of the
+ * file at once (secrets in the wrong place or in plain text, bad values, cross-key rules).
+ * Secret values are not decrypted: each reads as `SECRET_PLACEHOLDER`.
+ * @throws StageConfigError naming the stack, the key path and the fix.
+ */
+export function readStageFile(stack: string, root = repoRoot): StageConfig {
+  const { values, issues } = readValues(stack, root);
+  const checked = checkStageConfig(stack, values);
+  // An encrypted value outside fleet:secrets reads as the placeholder: its key is reported once, by the file check.
+  const schemaIssues = checked.issues.filter((issue) => !issues.some((fileIssue) => fileIssue.key === issue.key));
+  if (!checked.config || issues.length > 0) throw new StageConfigError(stack, [...issues, ...schemaIssues]);
+  return checked.config;
+}
+
+/** The file's values and the problems of where its secrets are; a missing or unparsable file throws. */
+function readValues(stack: string, root: string): StageFileValues & { issues: StageConfigIssue[] } {
   const file = stageFilePath(stack, root);
   const fail = (message: string): never => {
     throw new StageConfigError(stack, [{ key: path.basename(file), message }]);
@@ -71,17 +96,7 @@ export function readStageFileValues(stack: string, root = repoRoot): StageFileVa
       }
     }
   }
-  if (issues.length > 0) throw new StageConfigError(stack, issues);
-  return { values, secretKeys: [...secretKeys] };
-}
-
-/**
- * Reads and validates `Pulumi.<stack>.yaml`: the same schema and messages as `pulumi up`.
- * Secret values are not decrypted: each reads as `SECRET_PLACEHOLDER`.
- * @throws StageConfigError naming the stack, the key path and the fix.
- */
-export function readStageFile(stack: string, root = repoRoot): StageConfig {
-  return parseStageConfig(stack, readStageFileValues(stack, root).values);
+  return { values, secretKeys: [...secretKeys], issues };
 }
 
 function isSecure(value: unknown): value is { secure: string } {

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { valueAt, withValue } from "./config-issues";
+import { didYouMean } from "./did-you-mean";
 import { functionLogicalName, maxFunctionLogicalNameLength } from "./naming";
 import { isAwsRegion } from "./regions";
 
@@ -60,7 +62,10 @@ export const Target = z.strictObject({
     .regex(roleArnPattern, "is not an IAM role ARN. Fix: use the form arn:aws:iam::<account>:role/<name>"),
   /** AWS regions, each deployed once in this account. */
   regions: z
-    .array(z.string("must be a region name. Fix: write e.g. us-east-1"), "must be a list of region names. Fix: write e.g. regions: [us-east-1, eu-west-1]")
+    .array(
+      z.string("must be a region name. Fix: write e.g. us-east-1").refine(isAwsRegion, "is not an AWS region. Fix: use a region name such as us-east-1 or eu-west-1"),
+      "must be a list of region names. Fix: write e.g. regions: [us-east-1, eu-west-1]",
+    )
     .min(1, "lists no region. Fix: add at least one region, e.g. us-east-1"),
 });
 export type Target = z.infer<typeof Target>;
@@ -78,8 +83,8 @@ export const StageConfig = z.strictObject({
     z
       .number("must be a number of MB. Fix: set e.g. fleet:memory: 1024")
       .int("must be a whole number of MB. Fix: e.g. 1024")
-      .min(128, "is below Lambda's minimum. Fix: use 128..10240 MB")
-      .max(10240, "is above Lambda's maximum. Fix: use 128..10240 MB"),
+      .min(128, "is below Lambda's minimum of 128 MB. Fix: use 128..10240 MB")
+      .max(10240, "is above Lambda's maximum of 10240 MB. Fix: use 128..10240 MB"),
   ).default(512),
   /** Lambda timeout in seconds; at most the API's integration timeout (29 s REST, 30 s HTTP). @default 10 */
   timeout: numeric(
@@ -228,43 +233,97 @@ function withFix(message: string): string {
   return /Fix:/.test(message) ? message : `${message}. Fix: see README "Configuration reference" for this key`;
 }
 
-function toIssues(error: z.ZodError): StageConfigIssue[] {
+/**
+ * Each zod issue as the user's key, with the value refused (never a secret's: under `pulumi up` they are
+ * decrypted) and, for a mistyped key, the closest setting of that object.
+ */
+function toIssues(error: z.ZodError, raw: Record<string, unknown>): StageConfigIssue[] {
   return error.issues.flatMap((issue) => {
     if (issue.code === "unrecognized_keys") {
+      const known = objectKeysAt(issue.path);
       return issue.keys.map((name) => ({
         key: keyPath([...issue.path, name]),
-        message: "is not a fleet setting. Fix: check the spelling or remove it (README \"Configuration reference\" lists every key)",
+        message: `is not a fleet setting${didYouMean(name, known)}. Fix: check the spelling or remove it (README "Configuration reference" lists every key)`,
       }));
     }
-    return [{ key: keyPath(issue.path), message: withFix(issue.message) }];
+    // "is empty" says the value already; a secret's is never shown.
+    const quiet = issue.path[0] === "secrets" || (issue.code === "too_small" && issue.origin === "array");
+    return [{ key: keyPath(issue.path), message: quiet ? withFix(issue.message) : withValue(withFix(issue.message), valueAt(raw, issue.path)) }];
   });
 }
 
-/** Rules across keys, each reported on the key the user has to change. */
-function crossFieldIssues(config: StageConfig): StageConfigIssue[] {
+/** The keys the object schema at `path` accepts (for "did you mean"): the stage's own at the top. */
+function objectKeysAt(path: readonly PropertyKey[]): string[] {
+  let schema = unwrap(StageConfig);
+  for (const segment of path) {
+    if (schema instanceof z.ZodArray && typeof segment === "number") schema = unwrap(schema.element as z.ZodType);
+    else if (schema instanceof z.ZodObject && typeof segment === "string") schema = unwrap(schema.shape[segment] as z.ZodType);
+    else return [];
+  }
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}
+
+/** The schema inside defaults, optionals and `numeric`/`flag` preprocessing. */
+function unwrap(schema: z.ZodType): z.ZodType {
+  let inner: z.ZodType = schema;
+  for (;;) {
+    if (inner instanceof z.ZodDefault || inner instanceof z.ZodOptional) inner = inner.unwrap() as z.ZodType;
+    else if (inner instanceof z.ZodPipe) inner = inner.out as z.ZodType;
+    else return inner;
+  }
+}
+
+/**
+ * The parts of a configuration that are valid on their own: every top-level key that parses (defaults applied),
+ * and each target's fields that parse, at their indexes (`undefined` where they do not). What the cross-key rules
+ * check when some field is wrong, so a file's field and cross-key errors are all reported at once.
+ */
+type ValidParts = Partial<Omit<StageConfig, "targets">> & { targets?: PartialTarget[] };
+type PartialTarget = { account?: string; roleArn?: string; regions: (string | undefined)[] };
+
+function validParts(raw: Record<string, unknown>): ValidParts {
+  const parts: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(StageConfig.shape)) {
+    const parsed = (schema as z.ZodType).safeParse(raw[key]);
+    if (parsed.success) parts[key] = parsed.data;
+  }
+  return {
+    ...parts,
+    targets: (Array.isArray(raw.targets) ? raw.targets : undefined)?.map((target) => {
+      const fields = (target ?? {}) as Record<string, unknown>;
+      const regions = Array.isArray(fields.regions) ? fields.regions : [];
+      const region = Target.shape.regions.element;
+      return { account: Target.shape.account.safeParse(fields.account).data, roleArn: Target.shape.roleArn.safeParse(fields.roleArn).data, regions: regions.map((r) => region.safeParse(r).data) };
+    }),
+  };
+}
+
+/** Rules across keys, each reported on the key the user has to change; a rule whose inputs are invalid is skipped. */
+function crossFieldIssues(config: ValidParts): StageConfigIssue[] {
   const issues: StageConfigIssue[] = [];
   const regionsByAccount = new Map<string, Set<string>>();
-  config.targets.forEach((target, t) => {
-    const roleAccount = roleArnPattern.exec(target.roleArn)?.[1];
-    if (roleAccount !== target.account) {
+  config.targets?.forEach((target, t) => {
+    const { account, roleArn } = target;
+    if (account === undefined) return;
+    const roleAccount = roleArn === undefined ? account : roleArnPattern.exec(roleArn)?.[1];
+    if (roleAccount !== account) {
       issues.push({
         key: keyPath(["targets", t, "roleArn"]),
-        message: `is a role in account ${roleAccount}, not in ${target.account}. Fix: use the deploy role of account ${target.account}`,
+        message: `is a role in account ${roleAccount}, not in ${account}. Fix: use the deploy role of account ${account}`,
       });
     }
-    const seen = regionsByAccount.get(target.account) ?? new Set<string>();
-    regionsByAccount.set(target.account, seen);
+    const seen = regionsByAccount.get(account) ?? new Set<string>();
+    regionsByAccount.set(account, seen);
     target.regions.forEach((region, r) => {
-      if (!isAwsRegion(region)) {
-        issues.push({ key: keyPath(["targets", t, "regions", r]), message: `"${region}" is not an AWS region. Fix: use a region name such as us-east-1 or eu-west-1` });
-      } else if (seen.has(region)) {
-        issues.push({ key: keyPath(["targets", t, "regions", r]), message: `${region} is listed twice for account ${target.account}. Fix: remove the duplicate` });
+      if (region === undefined) return;
+      if (seen.has(region)) {
+        issues.push({ key: keyPath(["targets", t, "regions", r]), message: `${region} is listed twice for account ${account}. Fix: remove the duplicate` });
       }
       seen.add(region);
     });
   });
-  const limit = integrationTimeoutLimit[config.api];
-  if (config.timeout > limit) {
+  if (config.timeout !== undefined && config.api !== undefined && config.timeout > integrationTimeoutLimit[config.api]) {
+    const limit = integrationTimeoutLimit[config.api];
     issues.push({ key: "fleet:timeout", message: `${config.timeout} s exceeds the ${config.api} API's integration timeout of ${limit} s. Fix: set fleet:timeout to ${limit} or less` });
   }
   // Provisioned concurrency counts against the function's reserved concurrency, and while `live` moves to a new
@@ -287,26 +346,29 @@ function crossFieldIssues(config: StageConfig): StageConfigIssue[] {
     });
   }
   for (const [field, vars] of [["env", config.env], ["secrets", config.secrets]] as const) {
-    for (const name of Object.keys(vars)) {
+    for (const name of Object.keys(vars ?? {})) {
       if (!envNamePattern.test(name) || reservedEnvPrefixes.some((prefix) => name.startsWith(prefix))) {
         issues.push({
           key: keyPath([field, name]),
           message: `is not a usable variable name (letters, digits, _; not starting with ${reservedEnvPrefixes.join(", ")}). Fix: rename it`,
         });
-      } else if (field === "secrets" && name in config.env) {
+      } else if (field === "secrets" && config.env && name in config.env) {
         issues.push({ key: keyPath([field, name]), message: "is also set in fleet:env. Fix: keep it in one of the two" });
       }
     }
   }
-  for (const key of Object.keys(config.releases)) {
-    const [account, region] = key.split("/");
-    if (!account || !region || !regionsByAccount.get(account)?.has(region)) {
-      issues.push({ key: keyPath(["releases", key]), message: "is not an \"<account>/<region>\" of this stage's targets. Fix: remove the entry or correct the key" });
+  // Rules about the targets' accounts as a whole hold only when every target's account was read.
+  if (config.targets?.length && config.targets.every((target) => target.account !== undefined)) {
+    for (const key of Object.keys(config.releases ?? {})) {
+      const [account, region] = key.split("/");
+      if (!account || !region || !regionsByAccount.get(account)?.has(region)) {
+        issues.push({ key: keyPath(["releases", key]), message: "is not an \"<account>/<region>\" of this stage's targets. Fix: remove the entry or correct the key" });
+      }
     }
-  }
-  if (config.domain) issues.push(...regionalHostIssues(config, config.domain.name));
-  if (config.domain?.account !== undefined && !regionsByAccount.has(config.domain.account)) {
-    issues.push({ key: "fleet:domain.account", message: `${config.domain.account} is not one of the targets' accounts. Fix: use the target account that owns the hosted zone` });
+    if (config.domain?.account !== undefined && !regionsByAccount.has(config.domain.account)) {
+      issues.push({ key: "fleet:domain.account", message: `${config.domain.account} is not one of the targets' accounts. Fix: use the target account that owns the hosted zone` });
+    }
+    if (config.domain) issues.push(...regionalHostIssues(config.targets, config.domain.name));
   }
   return issues;
 }
@@ -315,10 +377,13 @@ function crossFieldIssues(config: StageConfig): StageConfigIssue[] {
  * With a domain each region gets one host name of its own (`<region>.<domain>`, what its health check requests),
  * so a region served by two accounts would need that name twice.
  */
-function regionalHostIssues(config: StageConfig, domain: string): StageConfigIssue[] {
+function regionalHostIssues(targets: PartialTarget[], domain: string): StageConfigIssue[] {
   const servedBy = new Map<string, { account: string; key: string }[]>();
-  config.targets.forEach((target, t) => {
-    target.regions.forEach((region, r) => servedBy.set(region, [...(servedBy.get(region) ?? []), { account: target.account, key: keyPath(["targets", t, "regions", r]) }]));
+  targets.forEach(({ account, regions }, t) => {
+    regions.forEach((region, r) => {
+      if (account === undefined || region === undefined) return;
+      servedBy.set(region, [...(servedBy.get(region) ?? []), { account, key: keyPath(["targets", t, "regions", r]) }]);
+    });
   });
   // Each listing is named, so whichever one was just added or changed is.
   return [...servedBy].flatMap(([region, listings]) =>
@@ -334,22 +399,29 @@ function regionalHostIssues(config: StageConfig, domain: string): StageConfigIss
 }
 
 /**
- * Validates the raw `fleet:` values of a stack (key without the `fleet:` prefix → value).
+ * Validates the raw `fleet:` values of a stack (key without the `fleet:` prefix → value): every field error and
+ * every cross-key error at once.
  * @throws StageConfigError naming the stack, every bad key and its fix.
  */
 export function parseStageConfig(stack: string, raw: Record<string, unknown>): StageConfig {
+  const { config, issues } = checkStageConfig(stack, raw);
+  if (!config) throw new StageConfigError(stack, issues);
+  return config;
+}
+
+/** {@link parseStageConfig} without the throw: the configuration when it is valid, else every issue. */
+export function checkStageConfig(stack: string, raw: Record<string, unknown>): { config: StageConfig | undefined; issues: StageConfigIssue[] } {
   const parsed = StageConfig.safeParse(raw);
-  if (!parsed.success) throw new StageConfigError(stack, toIssues(parsed.error));
-  const issues = [...crossFieldIssues(parsed.data), ...stackNameIssues(stack, parsed.data)];
-  if (issues.length > 0) throw new StageConfigError(stack, issues);
-  return parsed.data;
+  const parts: ValidParts = parsed.success ? parsed.data : validParts(raw);
+  const issues = [...(parsed.success ? [] : toIssues(parsed.error, raw)), ...crossFieldIssues(parts), ...stackNameIssues(stack, parts)];
+  return { config: parsed.success && issues.length === 0 ? parsed.data : undefined, issues };
 }
 
 /**
  * A REST API stage is named after the stack, and API Gateway accepts fewer characters than Pulumi does in stack
  * names (no `.`): caught here rather than by a failed stage after the rest of the region was created.
  */
-function stackNameIssues(stack: string, config: StageConfig): StageConfigIssue[] {
+function stackNameIssues(stack: string, config: ValidParts): StageConfigIssue[] {
   const issues: StageConfigIssue[] = [];
   if (config.api === "rest" && !/^[A-Za-z0-9_-]{1,128}$/.test(stack)) {
     issues.push({
@@ -365,11 +437,12 @@ function stackNameIssues(stack: string, config: StageConfig): StageConfigIssue[]
  * Function names carry stage, account and region (so every target's function is findable in the console), and
  * Lambda caps them at 64 characters: a long stack name with a long region would only fail at `pulumi up`.
  */
-function functionNameIssues(stack: string, config: StageConfig): StageConfigIssue[] {
+function functionNameIssues(stack: string, config: ValidParts): StageConfigIssue[] {
   const issues: StageConfigIssue[] = [];
-  config.targets.forEach((target, t) => {
-    target.regions.forEach((region, r) => {
-      const length = functionLogicalName(stack, target.account, region).length;
+  config.targets?.forEach(({ account, regions }, t) => {
+    regions.forEach((region, r) => {
+      if (account === undefined || region === undefined) return;
+      const length = functionLogicalName(stack, account, region).length;
       if (length <= maxFunctionLogicalNameLength) return;
       const longest = maxFunctionLogicalNameLength - (length - stack.length);
       issues.push({

@@ -1,14 +1,20 @@
 import path from "node:path";
 import { concurrencyRule } from "../../core/concurrency";
 import { repoRoot } from "../../core/paths";
-import { StageConfigError } from "../../core/stage-schema";
+import { UnknownStackError } from "../../core/stage";
+import { StageConfigError, type StageConfigIssue } from "../../core/stage-schema";
 import { listStageFiles, readStageFile } from "../../core/stage-file";
 import { CliError, defineCommand } from "../command";
+
+type Result =
+  | { stack: string; ok: true; targets: number; regions: number; concurrency?: { demand: number; requiredUnreserved: number; rule: string } }
+  | { stack: string; ok: false; issues: StageConfigIssue[] };
 
 export default defineCommand({
   summary: "Validate Pulumi.<stack>.yaml files offline (no Pulumi, no AWS)",
   description: `Validates the fleet: keys of every Pulumi.<stack>.yaml in the repository (or only the named stacks) against the
-stage schema the Pulumi program uses, with the same messages. Stops at the first bad file and exits 1.
+stage schema the Pulumi program uses, with the same messages. Every file is checked and every problem of each is
+reported at once (bad values and rules across keys alike); exits 1 when any file has one.
 Secret values are not decrypted. A stage that reserves or provisions concurrency also gets the rule Lambda
 applies to it (the unreserved concurrency each region needs), which deploy, promote and rollback check against
 each region's account settings before the first pulumi up.`,
@@ -19,35 +25,29 @@ each region's account settings before the first pulumi up.`,
   },
   async run({ values, positionals }) {
     const root = path.resolve(values.dir ?? repoRoot);
-    const stacks = positionals.length > 0 ? positionals : listStageFiles(root);
-    if (stacks.length === 0) throw new CliError("no Pulumi.<stack>.yaml found. Fix: pulumi stack init <stack> and set its fleet: keys");
-    const results: {
-      stack: string;
-      ok: boolean;
-      targets?: number;
-      regions?: number;
-      concurrency?: { demand: number; requiredUnreserved: number; rule: string };
-      issues?: { key: string; message: string }[];
-    }[] = [];
-    for (const stack of stacks) {
+    const known = listStageFiles(root);
+    for (const stack of positionals) if (!known.includes(stack)) throw new CliError(new UnknownStackError(stack, known, root).message, 2);
+    const stacks = positionals.length > 0 ? positionals : known;
+    if (stacks.length === 0) throw new CliError(`no Pulumi.<stack>.yaml in ${root}. Fix: pulumi stack init <stack> and set its fleet: keys`);
+    const results = stacks.map((stack): Result => {
       try {
         const config = readStageFile(stack, root);
         const regions = config.targets.reduce((sum, target) => sum + target.regions.length, 0);
         const rule = concurrencyRule(config);
-        results.push({ stack, ok: true, targets: config.targets.length, regions, ...(rule ? { concurrency: { demand: rule.demand, requiredUnreserved: rule.requiredUnreserved, rule: rule.text } } : {}) });
         if (!values.json) {
           process.stdout.write(`ok  ${stack}: ${config.targets.length} account(s), ${regions} region(s), api ${config.api}, release ${config.release}\n`);
           if (rule) process.stdout.write(`    concurrency: ${rule.text}\n`);
         }
+        return { stack, ok: true, targets: config.targets.length, regions, ...(rule ? { concurrency: { demand: rule.demand, requiredUnreserved: rule.requiredUnreserved, rule: rule.text } } : {}) };
       } catch (error) {
         if (!(error instanceof StageConfigError)) throw error;
-        results.push({ stack, ok: false, issues: error.issues });
-        if (values.json) process.stdout.write(`${JSON.stringify({ stacks: results })}\n`);
-        else process.stderr.write(`${error.message}\n`);
-        return 1;
+        if (!values.json) process.stderr.write(`${error.message}\n`);
+        return { stack, ok: false, issues: error.issues };
       }
-    }
+    });
     if (values.json) process.stdout.write(`${JSON.stringify({ stacks: results })}\n`);
-    return 0;
+    const bad = results.filter((r) => !r.ok).length;
+    if (bad > 0 && !values.json) process.stderr.write(`${bad} of ${results.length} stack file(s) invalid\n`);
+    return bad > 0 ? 1 : 0;
   },
 });

@@ -49,29 +49,41 @@ describe("fleet check", () => {
     });
   });
 
-  it("exits 1 on the first bad file with the stack, the key path and the fix, and checks no further file", async () => {
-    await writeFile(path.join(dir, "Pulumi.a.yaml"), good.replace("regions: [us-east-1]", "regions: [us-east-1, moon-1]"));
+  it("checks every file and reports every problem of each, then exits 1 (a broken dev never hides prod)", async () => {
+    await writeFile(path.join(dir, "Pulumi.a.yaml"), `${good.replace("regions: [us-east-1]", "regions: [us-east-1, moon-1]")}  fleet:memory: 100\n  fleet:timeout: 31\n`);
     await writeFile(path.join(dir, "Pulumi.b.yaml"), good.replace("111111111111:role", "222222222222:role"));
+    await writeFile(path.join(dir, "Pulumi.c.yaml"), good);
     const result = await runCli(["check", "--dir", dir]);
     assert.equal(result.code, 1);
-    assert.equal(result.stdout, "");
-    assert.match(result.stderr, /stack "a": invalid configuration in Pulumi\.a\.yaml\n {2}fleet:targets\[0\]\.regions\[1\]: "moon-1" is not an AWS region\. Fix: /);
-    assert.doesNotMatch(result.stderr, /stack "b"/);
+    assert.match(result.stdout, /^ok {2}c: 1 account\(s\), 1 region\(s\)/m);
+    assert.match(result.stderr, /stack "a": invalid configuration in Pulumi\.a\.yaml\n/);
+    assert.match(result.stderr, / {2}fleet:targets\[0\]\.regions\[1\]: is not an AWS region \(got "moon-1"\)\. Fix: /);
+    assert.match(result.stderr, / {2}fleet:memory: is below Lambda's minimum of 128 MB \(got 100\)\. Fix: /);
+    assert.match(result.stderr, / {2}fleet:timeout: 31 s exceeds the http API's integration timeout of 30 s\. Fix: /);
+    assert.match(result.stderr, /stack "b": invalid configuration in Pulumi\.b\.yaml\n {2}fleet:targets\[0\]\.roleArn: is a role in account 222222222222/);
+    assert.match(result.stderr, /2 of 3 stack file\(s\) invalid/);
   });
 
-  it("reports the issues of a bad file as JSON with --json", async () => {
-    await writeFile(path.join(dir, "Pulumi.a.yaml"), `${good}  fleet:timeout: 31\n`);
+  it("reports every file and every issue as JSON with --json", async () => {
+    await writeFile(path.join(dir, "Pulumi.a.yaml"), `${good}  fleet:memory: 100\n  fleet:timeout: 31\n`);
+    await writeFile(path.join(dir, "Pulumi.b.yaml"), `${good}  fleet:api: soap\n`);
+    await writeFile(path.join(dir, "Pulumi.c.yaml"), good);
     const result = await runCli(["check", "--dir", dir, "--json"]);
     assert.equal(result.code, 1);
-    const output = JSON.parse(result.stdout) as { stacks: { stack: string; ok: boolean; issues: { key: string; message: string }[] }[] };
-    assert.deepEqual(output.stacks.map((s) => [s.stack, s.ok]), [["a", false]]);
-    assert.equal(output.stacks[0]!.issues[0]!.key, "fleet:timeout");
-    assert.match(output.stacks[0]!.issues[0]!.message, /integration timeout of 30 s\. Fix: set fleet:timeout to 30 or less/);
+    const output = JSON.parse(result.stdout) as { stacks: { stack: string; ok: boolean; issues?: { key: string; message: string }[] }[] };
+    assert.deepEqual(output.stacks.map((s) => [s.stack, s.ok, s.issues?.map((i) => i.key)]), [
+      ["a", false, ["fleet:memory", "fleet:timeout"]],
+      ["b", false, ["fleet:api"]],
+      ["c", true, undefined],
+    ]);
+    assert.match(output.stacks[0]!.issues![1]!.message, /integration timeout of 30 s\. Fix: set fleet:timeout to 30 or less/);
+    assert.equal(result.stderr, "");
   });
 
-  it("names a stack that has no file", async () => {
-    const result = await runCli(["check", "staging", "--dir", dir]);
-    assert.equal(result.code, 1);
-    assert.match(result.stderr, /stack "staging".*\n.*Pulumi\.staging\.yaml: not found.*Fix: pulumi stack init staging/);
+  it("refuses a stack that has no file as every command does: the stacks that exist and the closest one, exit 2", async () => {
+    await writeFile(path.join(dir, "Pulumi.staging.yaml"), good);
+    const result = await runCli(["check", "stagin", "--dir", dir]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /unknown stack 'stagin' \(did you mean 'staging'\?\): there is no Pulumi\.stagin\.yaml \(stacks here: staging\)/);
   });
 });

@@ -78,6 +78,22 @@ describe("readStageFile (stacks/stage-file.ts)", () => {
   it("validates with the program's schema and messages", async () => {
     await writeFile(path.join(root, "Pulumi.b.yaml"), `config:\n${target.replace("us-east-1]", "us-east-1, us-east-9]")}`);
     const error = thrown(() => readStageFile("b", root));
-    assert.deepEqual(error.issues, [{ key: "fleet:targets[0].regions[1]", message: '"us-east-9" is not an AWS region. Fix: use a region name such as us-east-1 or eu-west-1' }]);
+    assert.deepEqual(error.issues, [{ key: "fleet:targets[0].regions[1]", message: 'is not an AWS region (got "us-east-9"). Fix: use a region name such as us-east-1 or eu-west-1' }]);
+  });
+
+  it("reports the file's secret problems together with its schema errors, each key once", async () => {
+    await writeFile(
+      path.join(root, "Pulumi.m.yaml"),
+      `config:
+${target}  fleet:memory:
+    secure: v1:abc
+  fleet:timeout: 0
+  fleet:secrets:
+    API_TOKEN: plain
+`,
+    );
+    const error = thrown(() => readStageFile("m", root));
+    assert.deepEqual(error.issues.map((issue) => issue.key), ["fleet:memory", "fleet:secrets.API_TOKEN", "fleet:timeout"]);
+    assert.match(error.issues[0]!.message, /only fleet:secrets may hold secret values/);
   });
 });

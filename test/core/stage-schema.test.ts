@@ -84,7 +84,7 @@ describe("stage config schema (core/stage-schema.ts)", () => {
   it("rejects a region that does not exist, naming its index", () => {
     const stage = validStage();
     (stage.targets as { regions: string[] }[])[1]!.regions = ["us-east-9"];
-    assertRejects(stage, "fleet:targets[1].regions[0]", /"us-east-9" is not an AWS region/);
+    assertRejects(stage, "fleet:targets[1].regions[0]", /is not an AWS region \(got "us-east-9"\)/);
   });
 
   it("rejects a region listed twice for one account, also across two target entries", () => {
@@ -228,5 +228,47 @@ describe("stage config schema (core/stage-schema.ts)", () => {
   it("reports every problem of a file at once", () => {
     const issues = issuesOf({ ...validStage(), memory: 1, logRetentionDays: 2, api: "soap" });
     assert.deepEqual(issues.map((issue) => issue.key).sort(), ["fleet:api", "fleet:logRetentionDays", "fleet:memory"]);
+  });
+
+  it("reports field errors and cross-key errors together (memory 100 and timeout 31 on an HTTP API)", () => {
+    const issues = issuesOf({ ...validStage(), memory: 100, timeout: 31 });
+    assert.deepEqual(issues.map((issue) => issue.key), ["fleet:memory", "fleet:timeout"]);
+    assert.match(issues[1]!.message, /31 s exceeds the http API's integration timeout of 30 s/);
+  });
+
+  it("checks the valid fields of a broken target against the others: a bad account beside a duplicate region and a foreign role", () => {
+    const stage = validStage();
+    const targets = stage.targets as { account: string; roleArn: string; regions: string[] }[];
+    targets[0]!.regions = ["us-east-1", "moon-1", "us-east-1"];
+    targets[0]!.roleArn = "arn:aws:iam::999999999999:role/fleet-deploy";
+    targets[1]!.account = "2222";
+    assert.deepEqual(issuesOf(stage).map((issue) => issue.key), [
+      "fleet:targets[0].regions[1]",
+      "fleet:targets[1].account",
+      "fleet:targets[0].roleArn",
+      "fleet:targets[0].regions[2]",
+    ]);
+  });
+
+  it("echoes the refused value as written, and the fix", () => {
+    assert.deepEqual(issuesOf({ ...validStage(), memory: "100" }), [{ key: "fleet:memory", message: "is below Lambda's minimum of 128 MB (got \"100\"). Fix: use 128..10240 MB" }]);
+    assert.deepEqual(issuesOf({ ...validStage(), api: "soap" }), [{ key: "fleet:api", message: 'must be rest or http (got "soap"). Fix: set fleet:api to rest (REST API, v1 events) or http (HTTP API, v2 events)' }]);
+    const long = issuesOf({ ...validStage(), throttle: "x".repeat(500) })[0]!.message;
+    assert.ok(long.length < 200, `a long value is cut: ${long}`);
+  });
+
+  it("never echoes the value of a secret", () => {
+    const [issue] = issuesOf({ ...validStage(), secrets: { API_TOKEN: 123456789 } });
+    assert.equal(issue!.key, "fleet:secrets.API_TOKEN");
+    assert.doesNotMatch(issue!.message, /123456789/);
+  });
+
+  it("suggests the setting a mistyped key meant, at the top and inside objects", () => {
+    assertRejects({ ...validStage(), memmory: 1024 }, "fleet:memmory", /is not a fleet setting \(did you mean 'memory'\?\)/);
+    const stage = validStage();
+    (stage.targets as Record<string, unknown>[])[0]!.regoins = ["us-east-1"];
+    const issues = issuesOf(stage);
+    assert.equal(issues.find((issue) => issue.key === "fleet:targets[0].regoins")?.message.includes("(did you mean 'regions'?)"), true, JSON.stringify(issues));
+    assertRejects({ ...validStage(), alarms: { emial: "a@b.co" } }, "fleet:alarms.emial", /did you mean 'email'/);
   });
 });

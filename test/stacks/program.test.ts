@@ -533,7 +533,7 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
     for (const expected of [
       /fleet:targets\[0\]\.roleArn: is a role in account 999999999999, not in 111111111111/,
       /fleet:targets\[0\]\.regions\[1\]: us-east-1 is listed twice/,
-      /fleet:targets\[0\]\.regions\[2\]: "mars-north-1" is not an AWS region/,
+      /fleet:targets\[0\]\.regions\[2\]: is not an AWS region \(got "mars-north-1"\)/,
       /fleet:timeout: 30 s exceeds the rest API's integration timeout of 29 s/,
       /fleet:provisionedConcurrency: 3 on each of the two versions that hold it while live moves \(6\) exceeds fleet:reservedConcurrency \(2\)/,
       /fleet:cors: applies to api: http only/,
