@@ -3,6 +3,7 @@ import type { Context } from "aws-lambda";
 import type Koa from "koa";
 import serverless from "serverless-http";
 import { type LambdaState, lambdaStateKey } from "./lambda-state";
+import { createDocsAnswers, type DocsOptions } from "./docs/docs-answers";
 import type { HttpResult, NormalizedRequest } from "./http-exchange";
 import { useLinearQueryParser } from "./linear-query";
 import { describeError, writeLogLine } from "./log-line";
@@ -28,6 +29,14 @@ export interface HandlerOptions {
    * @default one JSON line per entry on stderr
    */
   log?: (entry: LogEntry) => void;
+  /**
+   * Serve the API reference: GET/HEAD `/docs` (Scalar's reference of the document at `openapi`) and its two
+   * scripts are answered here, before the app; every other path is the app's. lambda/entry.ts sets it from the
+   * build when fleet.config.ts has `openapi`.
+   * @default undefined (no docs: `/docs` is the app's like any path)
+   * @example { openapi: "/openapi.json", scalarFile: "scalar.0123456789abcdef.js", assetDir: path.join(__dirname, "docs") }
+   */
+  docs?: DocsOptions | undefined;
 }
 
 /** A Lambda handler for API Gateway (REST, HTTP API 1.0/2.0), Function URL and ALB events. It never rejects. */
@@ -62,6 +71,7 @@ export function createHandler(app: Koa, options: HandlerOptions = {}): LambdaHan
   const basePath = normalizeBasePath(options.basePath);
   const log = options.log ?? writeLogLine;
   const identity = fleetHeaders();
+  const docs = options.docs ? createDocsAnswers(options.docs) : undefined;
 
   useLinearQueryParser(app);
   const listener = app.callback();
@@ -121,7 +131,10 @@ export function createHandler(app: Koa, options: HandlerOptions = {}): LambdaHan
       let result: HttpResult;
       try {
         const request = processor.toRequest(basePath);
-        result = await runKoa(request, { event, context, kind: processor.kind, requestId, sourceIp: request.sourceIp }, context);
+        const docsAnswer = docs?.answer(request, requestId);
+        result = docsAnswer
+          ? await docsAnswer
+          : await runKoa(request, { event, context, kind: processor.kind, requestId, sourceIp: request.sourceIp }, context);
       } catch (error) {
         if (!(error instanceof RejectedRequestError)) throw error;
         // Koa never sees this request, so its access log would miss it: log it here.
