@@ -6,6 +6,7 @@ import { type FleetConfig, loadFleetConfig } from "../core/fleet-config";
 import { repoRoot } from "../core/paths";
 import { debugWhenEnabled } from "./debug-when-enabled";
 import { depdFileAtBuild } from "./depd-file-at-build";
+import { type DocsSettings, docsSettings, writeDocsAssets } from "./docs-assets";
 import { destroyLazyReadStream } from "./destroy-lazy-read-stream";
 import { koaLazyWebGlobals } from "./koa-lazy-web-globals";
 import { koaSnapshotCheck } from "./koa-snapshot-check";
@@ -66,6 +67,7 @@ export function lambdaBuildOptions(outfile: string, source: BundleSource = {}): 
     // depd knows its caller's file (the bundle) without capturing a stack trace at load.
     plugins: [
       appModule(path.resolve(root, config.app)),
+      settingsModule({ docs: docsSettings(config.openapi) }),
       precomputedMimeTypes(),
       koaLazyWebGlobals(),
       koaSnapshotCheck(),
@@ -88,14 +90,31 @@ function appModule(file: string): Plugin {
   };
 }
 
+/** esbuild plugin: `fleet:settings` (lambda/entry.ts imports it, typed in lambda/app-module.d.ts) holds `settings`. */
+function settingsModule(settings: { docs: DocsSettings | null }): Plugin {
+  return {
+    name: "fleet-settings-module",
+    setup(build) {
+      build.onResolve({ filter: /^fleet:settings$/ }, () => ({ path: "fleet:settings", namespace: "fleet-settings" }));
+      build.onLoad({ filter: /.*/, namespace: "fleet-settings" }, () => ({
+        contents: `export const docs = ${JSON.stringify(settings.docs)};`,
+        loader: "js",
+      }));
+    },
+  };
+}
+
 /**
  * Bundles the app of `fleet.config.ts` with fleet's Lambda adapter into one self-contained CommonJS file exporting
- * `handler`, in `outdir`. Same sources, same bytes: no timestamps, no absolute paths, fixed target.
+ * `handler`, in `outdir`; with `openapi` set, also `docs/` (Scalar's bundle, served at `/docs`). Same sources, same
+ * bytes: no timestamps, no absolute paths, fixed target.
  */
 export async function buildBundle(outdir: string = defaultBundleDir, source: BundleSource = {}): Promise<Bundle> {
   const file = path.join(outdir, "index.js");
+  const config = source.config ?? loadFleetConfig(source.root ?? repoRoot);
   await mkdir(outdir, { recursive: true });
-  await build(lambdaBuildOptions(file, source));
+  await writeDocsAssets(outdir, config.openapi);
+  await build(lambdaBuildOptions(file, { ...source, config }));
   const code = await readFile(file);
   return { dir: outdir, file, bytes: code.length, sha256: digestOf(code) };
 }

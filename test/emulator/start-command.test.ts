@@ -119,6 +119,9 @@ describe("fleet start (end to end, on the real bundle)", () => {
     assert.ok(urls.every((url) => url !== undefined), stdout);
     const docs = /API reference: (\S+)/.exec(stderr)?.[1];
     assert.equal(docs, `${urls[0]}docs`);
+    const page = await send(docs!);
+    assert.equal(page.status, 200);
+    assert.match(headerValues(page, "content-type")[0] ?? "", /^text\/html/);
     const openapi = await send(`${urls[0]}openapi.json`);
     assert.equal(openapi.status, 200);
   });
