@@ -57,7 +57,7 @@ export class LocalReleaseStore implements ReleaseStore {
     if (!zip) throw this.missing(digest);
     const actual = digestOf(zip);
     if (actual !== digest) {
-      throw new ArtifactError(`release ${digest} in ${this.location} is corrupted: ${path.relative(process.cwd(), file)} hashes to ${actual}. Fix: delete it and store the release again (fleet release, or fleet promote copies it)`);
+      throw new ArtifactError(`release ${digest} in ${this.location} is corrupted: ${file} hashes to ${actual}. Fix: delete it and store the release again (fleet release, or fleet promote copies it)`);
     }
     return { file, zip };
   }
