@@ -22,11 +22,37 @@ export function functionLogicalName(stage: string, account: string, region: stri
 export const maxFunctionLogicalNameLength = 64 - 8;
 
 /**
+ * Matches the physical name of every auto-named resource of a stage in one account (functions, SNS topics,
+ * alarms): their logical names start with the target's name, and Pulumi appends a random suffix to it.
+ */
+export function stageNamePattern(stage: string, account: string): string {
+  return targetName(stage, account, "*");
+}
+
+/**
+ * The log group of a stage's functions (`function`) or APIs' access logs (`api-access`) in each region: every
+ * log group fleet makes is under `/fleet/<stage>/`, the only ones the deploy policy lets it touch.
+ */
+export function logGroupName(stage: string, purpose: "function" | "api-access"): string {
+  return `${logGroupPrefix(stage)}${purpose}`;
+}
+
+/** What every log group name of a stage starts with. */
+export function logGroupPrefix(stage: string): string {
+  return `/fleet/${stage}/`;
+}
+
+/**
  * Explicit IAM role name prefix (IAM is global per account): `fleet-<stage>-<region>-` and a random suffix Pulumi
  * appends (`namePrefix`), at most 38 characters as IAM requires of prefixes.
  */
 export function rolePrefix(stage: string, region: string): string {
   return `fleet-${stage}-${region}-`.slice(0, 38);
+}
+
+/** Matches every role name of a stage: the function roles (`rolePrefix`) and the API Gateway logging roles. */
+export function stageRoleNamePattern(stage: string): string {
+  return `fleet-${stage}-*`;
 }
 
 /**

@@ -62,22 +62,11 @@ function readValues(stack: string, root: string): StageFileValues & { issues: St
     throw new StageConfigError(stack, [{ key: path.basename(file), message }]);
   };
   if (!existsSync(file)) fail(`not found in ${root}. Fix: pulumi stack init ${stack}, then set its fleet: keys (README "Deploying to AWS")`);
-  let document: unknown;
-  try {
-    document = parse(readFileSync(file, "utf8"));
-  } catch (error) {
-    fail(`is not valid YAML: ${(error as Error).message.split("\n")[0]}. Fix: correct the YAML syntax`);
-  }
-  const config = (document as { config?: unknown } | null)?.config ?? {};
-  if (typeof config !== "object" || config === null || Array.isArray(config)) fail("has a config: section that is not a map. Fix: write config: with one key per line");
-
   const values: Record<string, unknown> = {};
   const secretKeys = new Set<string>();
   const issues: StageConfigIssue[] = [];
-  for (const [fullKey, value] of Object.entries(config as Record<string, unknown>)) {
-    // Keys without a namespace belong to the project, which is named fleet.
-    const [namespace, key] = fullKey.includes(":") ? (fullKey.split(/:(.*)/s) as [string, string]) : ["fleet", fullKey];
-    if (namespace !== "fleet") continue;
+  // Keys without a namespace belong to the project, which is named fleet.
+  for (const [key, value] of Object.entries(namespaceValues(readConfigSection(file, fail), "fleet"))) {
     values[key] = replaceSecure(value, [key], (secretPath) => {
       secretKeys.add(`fleet:${key}`);
       if (key !== "secrets") {
@@ -97,6 +86,32 @@ function readValues(stack: string, root: string): StageFileValues & { issues: St
     }
   }
   return { values, secretKeys: [...secretKeys], issues };
+}
+
+/**
+ * The `config:` map of a Pulumi stack file (`Pulumi.<stack>.yaml`), keys as written.
+ * @throws whatever `fail` throws, with a message that ends with the fix
+ */
+export function readConfigSection(file: string, fail: (message: string) => never): Record<string, unknown> {
+  let document: unknown;
+  try {
+    document = parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    fail(`is not valid YAML: ${(error as Error).message.split("\n")[0]}. Fix: correct the YAML syntax`);
+  }
+  const config = (document as { config?: unknown } | null)?.config ?? {};
+  if (typeof config !== "object" || config === null || Array.isArray(config)) fail("has a config: section that is not a map. Fix: write config: with one key per line");
+  return config as Record<string, unknown>;
+}
+
+/** The values of one namespace, keys without it; a key without a namespace belongs to the project (`project`). */
+export function namespaceValues(config: Record<string, unknown>, namespace: string, project = namespace): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [fullKey, value] of Object.entries(config)) {
+    const [space, key] = fullKey.includes(":") ? (fullKey.split(/:(.*)/s) as [string, string]) : [project, fullKey];
+    if (space === namespace) values[key] = value;
+  }
+  return values;
 }
 
 function isSecure(value: unknown): value is { secure: string } {

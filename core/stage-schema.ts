@@ -31,7 +31,8 @@ export function provisionedDuringAMove(provisioned: number): number {
 export const SECRET_PLACEHOLDER = "[secret]";
 
 const accountPattern = /^\d{12}$/;
-const roleArnPattern = /^arn:aws:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
+/** An IAM role ARN; group 1 is its account. */
+export const roleArnPattern = /^arn:aws:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
 const envNamePattern = /^[A-Za-z][A-Za-z0-9_]*$/;
 /** Lambda and fleet own these: a stage variable must not shadow them. */
 const reservedEnvPrefixes = ["AWS_", "LAMBDA_", "FLEET_", "_"];
@@ -48,7 +49,8 @@ function flag(message: string) {
   return z.preprocess((value) => (value === "true" ? true : value === "false" ? false : value), z.boolean(message));
 }
 
-const AccountId = z
+/** A 12-digit AWS account id, written as a quoted string. */
+export const AccountId = z
   .string("must be the 12-digit AWS account id as a quoted string. Fix: write it in quotes, e.g. account: \"123456789012\"")
   .regex(accountPattern, "must be exactly 12 digits. Fix: copy the account id from the AWS console (quoted, leading zeros kept)");
 
@@ -218,9 +220,9 @@ export class StageConfigError extends Error {
   }
 }
 
-/** `["targets", 1, "regions", 0]` → `fleet:targets[1].regions[0]`. */
-export function keyPath(path: readonly PropertyKey[]): string {
-  let key = "fleet:";
+/** `["targets", 1, "regions", 0]` → `fleet:targets[1].regions[0]` (or under another project's namespace). */
+export function keyPath(path: readonly PropertyKey[], namespace = "fleet"): string {
+  let key = `${namespace}:`;
   path.forEach((segment, index) => {
     if (typeof segment === "number") key += `[${segment}]`;
     else key += index === 0 ? String(segment) : `.${String(segment)}`;
@@ -228,33 +230,39 @@ export function keyPath(path: readonly PropertyKey[]): string {
   return key;
 }
 
-/** Adds a fix to zod's generic messages so every issue tells the user what to do. */
-function withFix(message: string): string {
-  return /Fix:/.test(message) ? message : `${message}. Fix: see README "Configuration reference" for this key`;
+/** A configuration namespace as its issues name it: its keys' prefix, its schema, the README section of its keys. */
+export interface ConfigNamespace {
+  namespace: string;
+  schema: z.ZodObject;
+  reference: string;
 }
+
+const fleetNamespace: ConfigNamespace = { namespace: "fleet", schema: StageConfig, reference: "Configuration reference" };
 
 /**
  * Each zod issue as the user's key, with the value refused (never a secret's: under `pulumi up` they are
- * decrypted) and, for a mistyped key, the closest setting of that object.
+ * decrypted) and, for a mistyped key, the closest setting of that object; every message ends with a fix (zod's
+ * generic ones point at the README section of the keys).
  */
-function toIssues(error: z.ZodError, raw: Record<string, unknown>): StageConfigIssue[] {
+export function configIssues(error: z.ZodError, raw: Record<string, unknown>, space: ConfigNamespace = fleetNamespace): StageConfigIssue[] {
+  const withFix = (message: string) => (/Fix:/.test(message) ? message : `${message}. Fix: see README "${space.reference}" for this key`);
   return error.issues.flatMap((issue) => {
     if (issue.code === "unrecognized_keys") {
-      const known = objectKeysAt(issue.path);
+      const known = objectKeysAt(space.schema, issue.path);
       return issue.keys.map((name) => ({
-        key: keyPath([...issue.path, name]),
-        message: `is not a fleet setting${didYouMean(name, known)}. Fix: check the spelling or remove it (README "Configuration reference" lists every key)`,
+        key: keyPath([...issue.path, name], space.namespace),
+        message: `is not a ${space.namespace} setting${didYouMean(name, known)}. Fix: check the spelling or remove it (README "${space.reference}" lists every key)`,
       }));
     }
     // "is empty" says the value already; a secret's is never shown.
     const quiet = issue.path[0] === "secrets" || (issue.code === "too_small" && issue.origin === "array");
-    return [{ key: keyPath(issue.path), message: quiet ? withFix(issue.message) : withValue(withFix(issue.message), valueAt(raw, issue.path)) }];
+    return [{ key: keyPath(issue.path, space.namespace), message: quiet ? withFix(issue.message) : withValue(withFix(issue.message), valueAt(raw, issue.path)) }];
   });
 }
 
-/** The keys the object schema at `path` accepts (for "did you mean"): the stage's own at the top. */
-function objectKeysAt(path: readonly PropertyKey[]): string[] {
-  let schema = unwrap(StageConfig);
+/** The keys the object schema at `path` of `root` accepts (for "did you mean"). */
+function objectKeysAt(root: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let schema = unwrap(root);
   for (const segment of path) {
     if (schema instanceof z.ZodArray && typeof segment === "number") schema = unwrap(schema.element as z.ZodType);
     else if (schema instanceof z.ZodObject && typeof segment === "string") schema = unwrap(schema.shape[segment] as z.ZodType);
@@ -413,7 +421,7 @@ export function parseStageConfig(stack: string, raw: Record<string, unknown>): S
 export function checkStageConfig(stack: string, raw: Record<string, unknown>): { config: StageConfig | undefined; issues: StageConfigIssue[] } {
   const parsed = StageConfig.safeParse(raw);
   const parts: ValidParts = parsed.success ? parsed.data : validParts(raw);
-  const issues = [...(parsed.success ? [] : toIssues(parsed.error, raw)), ...crossFieldIssues(parts), ...stackNameIssues(stack, parts)];
+  const issues = [...(parsed.success ? [] : configIssues(parsed.error, raw)), ...crossFieldIssues(parts), ...stackNameIssues(stack, parts)];
   return { config: parsed.success && issues.length === 0 ? parsed.data : undefined, issues };
 }
 

@@ -7,12 +7,16 @@ import { parseStageConfig, type StageConfig } from "../core/stage-schema";
  * @throws StageConfigError
  */
 export function loadStageConfig(stack: string = pulumi.getStack()): StageConfig {
+  return parseStageConfig(stack, namespaceConfig("fleet"));
+}
+
+/** Every config value of the running stack in `namespace` (keys without it), structured values parsed. */
+export function namespaceConfig(namespace: string): Record<string, unknown> {
   const raw: Record<string, unknown> = {};
   for (const [fullKey, value] of Object.entries(pulumi.runtime.allConfig())) {
-    if (!fullKey.startsWith("fleet:")) continue;
-    raw[fullKey.slice("fleet:".length)] = parseConfigValue(value);
+    if (fullKey.startsWith(`${namespace}:`)) raw[fullKey.slice(namespace.length + 1)] = parseConfigValue(value);
   }
-  return parseStageConfig(stack, raw);
+  return raw;
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { boundaryArn, rolePath, rolePrefix } from "../../core/naming";
+import { boundaryArn, logGroupName, rolePath, rolePrefix } from "../../core/naming";
 import { createSecretsKey } from "./secrets-key";
 
 /** Inputs of one regional copy of the app's function. */
@@ -101,7 +101,7 @@ function provisionVersion(parent: pulumi.Resource, name: string, fn: aws.lambda.
 }
 
 function createLogGroup(parent: pulumi.Resource, name: string, args: FleetFunctionArgs): aws.cloudwatch.LogGroup {
-  return new aws.cloudwatch.LogGroup(`${name}-logs`, { name: `/fleet/${args.stage}/function`, retentionInDays: args.logRetentionDays }, { parent });
+  return new aws.cloudwatch.LogGroup(`${name}-logs`, { name: logGroupName(args.stage, "function"), retentionInDays: args.logRetentionDays }, { parent });
 }
 
 function createRole(parent: pulumi.Resource, name: string, args: FleetFunctionArgs): aws.iam.Role {

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { logGroupName } from "../../core/naming";
 import { accessLogFormat, type RegionalEndpoint } from "./api-types";
 
 /** Inputs of an HTTP API in front of the function. */
@@ -46,7 +47,7 @@ export class HttpApi extends pulumi.ComponentResource implements RegionalEndpoin
       { parent: this },
     );
     new aws.apigatewayv2.Route(`${name}-default-route`, { apiId: api.id, routeKey: "$default", target: pulumi.interpolate`integrations/${integration.id}` }, { parent: this });
-    const accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { name: `/fleet/${args.stage}/api-access`, retentionInDays: args.logRetentionDays }, { parent: this });
+    const accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { name: logGroupName(args.stage, "api-access"), retentionInDays: args.logRetentionDays }, { parent: this });
     const stage = new aws.apigatewayv2.Stage(
       `${name}-stage`,
       {

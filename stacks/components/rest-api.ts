@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { boundaryArn, rolePath } from "../../core/naming";
+import { boundaryArn, logGroupName, rolePath } from "../../core/naming";
 import { accessLogFormat, type RegionalEndpoint } from "./api-types";
 import { snapshotHash } from "./snapshot-hash";
 
@@ -87,7 +87,7 @@ export class RestApi extends pulumi.ComponentResource implements RegionalEndpoin
 }
 
 function createStage(parent: pulumi.Resource, name: string, args: RestApiArgs, api: aws.apigateway.RestApi, deployment: aws.apigateway.Deployment): aws.apigateway.Stage {
-  const accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { name: `/fleet/${args.stage}/api-access`, retentionInDays: args.logRetentionDays }, { parent });
+  const accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { name: logGroupName(args.stage, "api-access"), retentionInDays: args.logRetentionDays }, { parent });
   // REST access logs need the region's API Gateway account setting to name a role that may write to CloudWatch.
   // The setting is one per account and region, shared by every REST stage there: destroying this stage keeps the
   // role, its policy and the setting (README "Destroy"), or the setting would name a deleted role and the other

@@ -3,27 +3,25 @@
  * registered. One process per run: the SDK's runtime state is global, so a fresh process is the one reliable reset.
  */
 import * as pulumi from "@pulumi/pulumi";
-import path from "node:path";
 import { readStageFileValues } from "../../core/stage-file";
 import { useReleaseSource } from "../release";
 import { installRecorder } from "./recorder";
 import { planReleaseSource } from "./release-source";
 import type { Plan, PlanRequest, PlanResponse } from "./types";
 
-const programDir = path.resolve(__dirname, "..");
-
 async function run(request: PlanRequest, warnings: string[]): Promise<PlanResponse> {
-  const recorder = await installRecorder("fleet", request.stack);
+  const { project, dir } = request.program;
+  const recorder = await installRecorder(project, request.stack);
   try {
     const { values, secretKeys } = request.config ?? readStageFileValues(request.stack, request.root);
-    const fleetValues = request.release === undefined ? values : { ...values, release: request.release };
+    const withRelease = request.release === undefined ? values : { ...values, release: request.release };
     pulumi.runtime.setAllConfig(
-      Object.fromEntries(Object.entries(fleetValues).map(([key, value]) => [`fleet:${key}`, typeof value === "string" ? value : JSON.stringify(value)])),
+      Object.fromEntries(Object.entries(withRelease).map(([key, value]) => [`${project}:${key}`, typeof value === "string" ? value : JSON.stringify(value)])),
       secretKeys,
     );
-    if (request.releaseMode.kind !== "strict") useReleaseSource(planReleaseSource(request.releaseMode, warnings));
+    if (request.releaseMode && request.releaseMode.kind !== "strict") useReleaseSource(planReleaseSource(request.releaseMode, warnings));
 
-    const program = require(programDir) as () => Promise<Record<string, unknown>>;
+    const program = require(dir) as () => Promise<Record<string, unknown>>;
     const exported = await program();
     const outputs: Record<string, unknown> = {};
     const secretOutputs: string[] = [];

@@ -20,6 +20,12 @@ export function mockState(type: string, name: string, inputs: Record<string, any
       Object.assign(state, { arn, invokeArn: invokeArn(region, arn) });
       break;
     }
+    case "aws:iam/policy:Policy":
+      state.arn = `arn:aws:iam::${account}:policy${typeof inputs.path === "string" ? inputs.path : "/"}${physical}`;
+      break;
+    case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+      state.arn = `arn:aws:iam::${account}:oidc-provider/${String(inputs.url).replace(/^https:\/\//, "")}`;
+      break;
     case "aws:iam/role:Role":
       state.arn = `arn:aws:iam::${account}:role${typeof inputs.path === "string" ? inputs.path : "/"}${physical}`;
       break;

@@ -50,16 +50,29 @@ export type PlanReleaseMode =
   /** Tests: `release: build` packs this fixture zip instead of building the app; digests as in `plan`. */
   | { kind: "fixture"; zipPath: string };
 
+/** Which Pulumi program a mocked run executes: fleet's (stacks/) or another of this repository (bootstrap/). */
+export interface ProgramRef {
+  /** The project name in its Pulumi.yaml: the namespace of its config keys and the project of its URNs. */
+  project: string;
+  /** The folder Pulumi runs (the project's `main`), required as the program's module. */
+  dir: string;
+}
+
 /** Sent to the child process that runs the program. */
 export interface PlanRequest {
+  program: ProgramRef;
   stack: string;
   /** Folder holding `Pulumi.<stack>.yaml`. */
   root: string;
-  /** Use these `fleet:` values instead of reading the stack file (tests). */
+  /**
+   * The program's config values, keys without the project namespace; secret keys in full (`fleet:secrets`).
+   * Unset: fleet's own `Pulumi.<stack>.yaml` in `root`.
+   */
   config?: { values: Record<string, unknown>; secretKeys: string[] };
   /** Override `fleet:release` (e.g. `fleet plan --release sha256:…`). */
   release?: string;
-  releaseMode: PlanReleaseMode;
+  /** How fleet's program gets its release; unset for a program that deploys none. */
+  releaseMode?: PlanReleaseMode;
 }
 
 /** The child's answer: a plan, or the error that stopped the program and what it had registered by then. */
