@@ -16,4 +16,5 @@ export const commands: Record<string, () => { default: Command<any> }> = {
   promote: () => require("./promote"),
   rollback: () => require("./rollback"),
   status: () => require("./status"),
+  bootstrap: () => require("./bootstrap"),
 };
