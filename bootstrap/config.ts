@@ -99,6 +99,19 @@ export function bootstrapStacks(dir = bootstrapDir): string[] {
 }
 
 /**
+ * The bootstrap stack to use: the one named, or else the only `bootstrap/Pulumi.<stack>.yaml` there is.
+ * @throws FleetError when none is named and there is not exactly one
+ */
+export function bootstrapStack(named?: string): string {
+  if (named !== undefined) return named;
+  const stacks = bootstrapStacks();
+  if (stacks.length === 1) return stacks[0]!;
+  throw new FleetError(
+    `--stack is required: there are ${stacks.length} bootstrap stacks (${stacks.join(", ") || "none"}). Fix: pass --stack <name>, or add bootstrap/Pulumi.<name>.yaml (README "Bootstrap")`,
+  );
+}
+
+/**
  * Reads the raw `fleet-bootstrap:` values of `bootstrap/Pulumi.<stack>.yaml`, offline. The bootstrap holds no
  * secret, so a `secure:` value is refused rather than read as a placeholder.
  * @throws BootstrapConfigError

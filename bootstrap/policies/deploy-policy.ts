@@ -78,6 +78,13 @@ export function deployPolicyStatements(account: AccountPlan): StatementSpec[] {
       condition: { StringNotEquals: { "iam:PermissionsBoundary": account.boundaryArn } },
     },
     {
+      sid: "NeverAttachAnotherPolicy",
+      effect: "Deny",
+      actions: ["iam:AttachRolePolicy"],
+      resources: [`arn:aws:iam::${id}:role/*`],
+      condition: { StringNotEquals: { "iam:PolicyARN": attachablePolicyArns } },
+    },
+    {
       sid: "NeverRemoveABoundary",
       effect: "Deny",
       actions: ["iam:DeleteRolePermissionsBoundary"],

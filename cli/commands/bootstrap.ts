@@ -1,10 +1,9 @@
 import { accountPlan, loadStages, planAccounts } from "../../bootstrap/accounts";
-import { parseBootstrapConfig, readBootstrapFile } from "../../bootstrap/config";
+import { bootstrapStack, parseBootstrapConfig, readBootstrapFile } from "../../bootstrap/config";
 import { boundaryStatements } from "../../bootstrap/policies/boundary";
 import { deployPolicyStatements } from "../../bootstrap/policies/deploy-policy";
 import { policyDocument, wildcardReasons } from "../../bootstrap/policies/document";
 import { trustPolicy } from "../../bootstrap/policies/trust";
-import { bootstrapStack } from "../../bootstrap/plan";
 import { didYouMean } from "../../core/did-you-mean";
 import { CliError, defineCommand } from "../command";
 

@@ -33,9 +33,7 @@ export function mockState(type: string, name: string, inputs: Record<string, any
       state.arn = `arn:aws:logs:${region}:${account}:log-group:${physical}`;
       break;
     case "aws:kms/key:Key": {
-      // KMS names keys by a UUID it assigns.
-      const hex = createHash("sha256").update(`${type}::${name}`).digest("hex");
-      const keyId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+      const keyId = uuidOf(type, name);
       Object.assign(state, { keyId, arn: `arn:aws:kms:${region}:${account}:key/${keyId}` });
       break;
     }
@@ -54,6 +52,7 @@ export function mockState(type: string, name: string, inputs: Record<string, any
       state.httpMethod = inputs.httpMethod;
       break;
     case "aws:acm/certificate:Certificate":
+      state.arn = `arn:aws:acm:${region}:${account}:certificate/${uuidOf(type, name)}`;
       // One CNAME per name on the certificate (the domain name, then each SAN), as ACM answers.
       state.domainValidationOptions = [inputs.domainName, ...(Array.isArray(inputs.subjectAlternativeNames) ? inputs.subjectAlternativeNames : [])].map((domainName: string) => ({
         domainName,
@@ -70,6 +69,12 @@ export function mockState(type: string, name: string, inputs: Record<string, any
       break;
   }
   return { id, state };
+}
+
+/** KMS keys and ACM certificates are named by UUIDs the service assigns. */
+function uuidOf(type: string, name: string): string {
+  const hex = createHash("sha256").update(`${type}::${name}::uuid`).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 function invokeArn(region: string, functionArn: string): string {

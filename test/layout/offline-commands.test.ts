@@ -38,6 +38,13 @@ describe("offline commands load only what they need", function () {
     assert.ok(modules.some((m) => m.endsWith(`${path.sep}core${path.sep}stage-schema.ts`)), "the check ran");
   });
 
+  it("fleet bootstrap policy: the stage files, the bootstrap's config and its policies, without the Pulumi program", async () => {
+    const modules = await loaded(["bootstrap", "policy", "--account", "111111111111"]);
+    assert.deepEqual(heavy(modules), []);
+    assert.ok(modules.some((m) => m.endsWith(`${path.sep}bootstrap${path.sep}policies${path.sep}deploy-policy.ts`)), "the policy was generated");
+    assert.ok(!modules.some((m) => m.endsWith(`${path.sep}bootstrap${path.sep}index.ts`)), "the bootstrap program stays unloaded");
+  });
+
   it("fleet status --local: the store and the ledger, no cloud SDK, no bundler, no emulator", async () => {
     const modules = await loaded(["status", "--local"]);
     assert.deepEqual(heavy(modules), []);
