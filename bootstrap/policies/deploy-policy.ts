@@ -27,6 +27,9 @@ export function deployPolicyStatements(account: AccountPlan): StatementSpec[] {
   const http = stages.some((stage) => stage.api === "http");
   const domains = stages.flatMap((stage) => (stage.domain ? [stage.domain] : []));
   const zones = domains.filter((domain) => domain.zoneHere);
+  /** Every host name of the stages' domains: the global name and the regions' names under it. */
+  const namesOf = (of: { name: string }[]) => [...new Set(of.flatMap((domain) => [domain.name, `*.${domain.name}`]))];
+  const names = namesOf(domains);
 
   const statements: StatementSpec[] = [
     {
@@ -38,9 +41,16 @@ export function deployPolicyStatements(account: AccountPlan): StatementSpec[] {
         "lambda:GetPolicy", "lambda:PutFunctionConcurrency", "lambda:DeleteFunctionConcurrency", "lambda:GetFunctionConcurrency",
         "lambda:PutProvisionedConcurrencyConfig", "lambda:GetProvisionedConcurrencyConfig", "lambda:DeleteProvisionedConcurrencyConfig",
         "lambda:TagResource", "lambda:UntagResource", "lambda:ListTags",
+        // fleet's own preflight and version pruning (targets/lambda-account.ts), through the same role.
+        "lambda:ListAliases", "lambda:ListProvisionedConcurrencyConfigs",
       ],
       // Function names start with the stage's target names; `*` after them also covers versions and aliases.
       resources: named((stage) => `arn:aws:lambda:*:${id}:function:${stageNamePattern(stage.stack, id)}`),
+    },
+    {
+      sid: "LambdaAccountSettings",
+      actions: ["lambda:GetAccountSettings"],
+      anyResource: "fleet's preflight reads the region's concurrency limits before a rollout; GetAccountSettings is about the account and has no resource type, so IAM matches it only against *",
     },
     {
       sid: "PassFleetRoles",
@@ -149,7 +159,8 @@ export function deployPolicyStatements(account: AccountPlan): StatementSpec[] {
         ...(rest ? ["arn:aws:apigateway:*::/restapis", "arn:aws:apigateway:*::/restapis/*", "arn:aws:apigateway:*::/account"] : []),
         ...(http ? ["arn:aws:apigateway:*::/apis", "arn:aws:apigateway:*::/apis/*"] : []),
         "arn:aws:apigateway:*::/tags/*",
-        ...(domains.length > 0 ? ["arn:aws:apigateway:*::/domainnames", ...domains.flatMap((domain) => [`arn:aws:apigateway:*::/domainnames/${domain.name}`, `arn:aws:apigateway:*::/domainnames/${domain.name}/*`])] : []),
+        // The global name and each region's own name under it (`<region>.<name>`), with their API mappings.
+        ...(domains.length > 0 ? ["arn:aws:apigateway:*::/domainnames", ...names.flatMap((name) => [name, `${name}/*`].map((path) => `arn:aws:apigateway:*::/domainnames/${path}`))] : []),
       ],
     },
     {
@@ -191,7 +202,7 @@ export function deployPolicyStatements(account: AccountPlan): StatementSpec[] {
         sid: "RequestFleetCertificates",
         actions: ["acm:RequestCertificate"],
         anyResource: "RequestCertificate makes a certificate that has no ARN yet, so IAM matches it only against *; the conditions hold it to the stages' domain names, validated by DNS",
-        condition: { "ForAllValues:StringEquals": { "acm:DomainNames": [...new Set(domains.map((domain) => domain.name))] }, StringEquals: { "acm:ValidationMethod": "DNS" } },
+        condition: { "ForAllValues:StringLike": { "acm:DomainNames": names }, StringEquals: { "acm:ValidationMethod": "DNS" } },
       },
       {
         sid: "FleetCertificates",
@@ -202,15 +213,15 @@ export function deployPolicyStatements(account: AccountPlan): StatementSpec[] {
     );
   }
   if (zones.length > 0) {
-    const names = [...new Set(zones.map((zone) => zone.name))];
     statements.push(
       {
         sid: "FleetRecords",
         actions: ["route53:ChangeResourceRecordSets"],
         resources: [...new Set(zones.map((zone) => `arn:aws:route53:::hostedzone/${zone.hostedZoneId}`))],
-        // The latency records of the domain and the certificates' validation records under it, nothing else of the zone.
+        // The domain's latency records, the regions' own records and the certificates' validation records
+        // under it: nothing else of the zone.
         condition: {
-          "ForAllValues:StringLike": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": names.flatMap((name) => [name, `_*.${name}`]) },
+          "ForAllValues:StringLike": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": namesOf(zones) },
           "ForAllValues:StringEquals": { "route53:ChangeResourceRecordSetsRecordTypes": ["A", "CNAME"] },
         },
       },

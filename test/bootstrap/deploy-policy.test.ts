@@ -134,6 +134,11 @@ const calls: Record<string, CallsOf> = {
       [...detach, ...on(arn, "iam:ListInstanceProfilesForRole"), { action: "iam:DeleteRole", resource: arn, context: boundary }],
     );
   },
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": (r, plan) => {
+    const role = roleOf(plan, r.inputs.role);
+    const attach: Call = { action: "iam:AttachRolePolicy", resource: roleArn(role), context: { ...boundaryOf(role), "iam:PolicyARN": String(r.inputs.policyArn) } };
+    return lifecycle([attach, ...on(roleArn(role), "iam:ListAttachedRolePolicies")], [], [{ ...attach, action: "iam:DetachRolePolicy" }]);
+  },
   "aws:iam/rolePolicy:RolePolicy": (r, plan) => {
     const role = roleOf(plan, r.inputs.role);
     const put: Call = { action: "iam:PutRolePolicy", resource: roleArn(role), context: boundaryOf(role) };
@@ -365,6 +370,21 @@ describe("the generated deploy policy, boundary and key policies under the IAM s
     }
     assert.deepEqual([...new Set(denied)], []);
     assert.ok(checked > 500, `only ${checked} calls checked`);
+  });
+
+  it("allows the Lambda calls fleet makes itself through the deploy role: the concurrency preflight and version pruning", async () => {
+    for (const plan of plans.slice(0, 2)) {
+      for (const resource of plan.resources.filter((r) => r.type === "aws:lambda/function:Function")) {
+        const fn = functionArn(resource, physical(resource));
+        // The commands targets/lambda-account.ts sends.
+        const fleetCalls: Call[] = [
+          { action: "lambda:GetAccountSettings", resource: "*" },
+          ...on(fn, "lambda:GetFunctionConcurrency", "lambda:ListProvisionedConcurrencyConfigs", "lambda:ListVersionsByFunction", "lambda:ListAliases"),
+          ...on(`${fn}:3`, "lambda:DeleteFunction"),
+        ];
+        for (const call of fleetCalls) assert.equal(await decide(call, deployRole(resource.account!, plan.stack)), "Allowed", `${call.action} on ${call.resource}`);
+      }
+    }
   });
 
   it("lets CI's session in a stage's first account assume every provider's deploy role of the stage, in fleet-* sessions only", async () => {
