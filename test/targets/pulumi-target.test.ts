@@ -174,6 +174,28 @@ describe("PulumiTarget", () => {
       assert.deepEqual(records.map((r) => [r.region, r.result, r.live]), [["us-east-1", "rolled back", a], ["eu-west-1", "untouched", a]]);
     });
 
+    it("never reads or writes the stack's secrets: after waves, a rollback and a preview they are as they were, and no progress line or ledger record holds one", async () => {
+      const secret = "s3cr3t-in-the-stack-config";
+      stack.config["fleet:secrets.API_TOKEN"] = secret;
+      // What `pulumi up` prints of a secret input: Pulumi masks it.
+      const up = stack.up.bind(stack);
+      stack.up = async (options) => {
+        options.onOutput("  ~ aws:lambda/function:Function updated [diff: ~environment]; environment: [secret]\n");
+        return up(options);
+      };
+      failing = { key: "333333333333/eu-west-1", release: b };
+      const records: LedgerRecord[] = [];
+      const lines: string[] = [];
+      const target = new PulumiTarget(prod, async () => stack);
+      await rollout({ target, action: "promote", desired: { "222222222222/us-east-1": b, "333333333333/eu-west-1": b }, store: memoryStore(records), probes: async () => testProbes, who: "t", progress: (line) => lines.push(line) });
+      await target.preview({ "222222222222/us-east-1": b }, (line) => lines.push(line));
+      assert.equal(stack.config["fleet:secrets.API_TOKEN"], secret, "the secret entry is untouched");
+      assert.ok(!stack.calls.some((call) => call.includes("fleet:secrets")), String(stack.calls));
+      assert.ok(lines.some((line) => line.includes("environment: [secret]")), "Pulumi's output reached the progress lines");
+      assert.ok(records.length > 0);
+      assert.doesNotMatch(JSON.stringify({ lines, records }), new RegExp(secret));
+    });
+
     it("puts the stack back with one more up when the second wave fails smoke", async () => {
       failing = { key: "333333333333/eu-west-1", release: b };
       const records: LedgerRecord[] = [];
