@@ -44,8 +44,9 @@ export const testProbes = {
 
 /**
  * Writes a small Lambda bundle (a real handler, no app) into a fresh directory for `packBundleDir`: it answers
- * /health, /openapi.json and /v1/greetings/:name from the Lambda env in a few lines, and stamps x-fleet-release
- * and x-fleet-region on every answer as fleet's adapter does.
+ * /health, /openapi.json and /v1/greetings/:name from the Lambda env in a few lines, `/echo` with the request as
+ * the function received it (method, path, query, headers, body), and stamps x-fleet-release and x-fleet-region on
+ * every answer as fleet's adapter does.
  */
 export async function writeTestBundle(options: TestBundleOptions): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), "fleet-bundle-"));
@@ -59,6 +60,11 @@ const json = (statusCode, body) => ({ statusCode, headers: { "content-type": "ap
 exports.handler = async (event) => {
   const path = event.rawPath ?? event.path;
   const region = process.env.AWS_REGION;
+  if (path === "/echo") {
+    const body = event.body == null ? null : event.isBase64Encoded ? Buffer.from(event.body, "base64").toString("utf8") : event.body;
+    const method = event.requestContext?.http?.method ?? event.httpMethod;
+    return json(200, { method, path, query: event.queryStringParameters ?? {}, headers: event.headers ?? {}, body });
+  }
   if (path === "/health") {
     if (region === failInRegion) return json(500, { status: "failing", region });
     if (region === slowInRegion) await new Promise((resolve) => setTimeout(resolve, 3000));
