@@ -3,6 +3,7 @@ import type { ReleaseManifest } from "../artifacts/manifest";
 import type { PromotionPlan } from "../rollout/plans";
 import type { RolloutReport } from "../rollout/rollout";
 import type { SmokeResult } from "../rollout/smoke";
+import type { RegionAnswer } from "../targets/call-regions";
 import type { LiveRegion } from "../targets/target";
 
 /** Left-aligned columns, two spaces apart: the tables every command prints. */
@@ -23,6 +24,33 @@ export function formatReleases(manifests: ReleaseManifest[]): string {
 export function formatSmoke(stack: string, results: SmokeResult[]): string {
   const rows = results.map((r) => [r.account, r.region, r.ok ? "ok" : "FAIL", r.status === null ? "-" : `${r.status}`, `${r.latencyMs} ms`, r.release ?? "-", r.failures.join("; ")]);
   return `smoke ${stack}\n${table(["ACCOUNT", "REGION", "RESULT", "HTTP", "LATENCY", "RELEASE", "PROBLEMS"], rows)}`;
+}
+
+/** `fleet call`'s table: one row per account × region, the body cut to one line. */
+export function formatCall(stack: string, request: { method: string; path: string }, answers: RegionAnswer[]): string {
+  const rows = answers.map((a) => [
+    a.account,
+    a.region,
+    a.status === null ? "-" : `${a.status}`,
+    `${a.latencyMs} ms`,
+    a.release ? short(a.release) : "-",
+    a.error !== null ? `NO ANSWER: ${a.error}` : a.bodyEncoding === "base64" ? binary(a) : bodyStart(a.body ?? ""),
+  ]);
+  return `call ${stack}: ${request.method} ${request.path}\n${table(["ACCOUNT", "REGION", "HTTP", "LATENCY", "RELEASE", "BODY"], rows)}`;
+}
+
+function binary(a: RegionAnswer): string {
+  const type = a.headers["content-type"];
+  return `(${Buffer.byteLength(a.body ?? "", "base64")} bytes${type ? ` of ${type}` : ""}, not text: --json has them in base64)`;
+}
+
+/** The start of a body on one line: whitespace runs and control characters become one space, then cut. */
+export function bodyStart(body: string, width = 60): string {
+  const line = body.replace(/[\s\u0000-\u001f\u007f]+/g, " ").trim();
+  if (line === "") return "(empty)";
+  // By code point, so a cut never splits a character in two.
+  const chars = [...line];
+  return chars.length <= width ? line : `${chars.slice(0, width - 1).join("")}…`;
 }
 
 export function formatRollout(report: RolloutReport): string {

@@ -13,6 +13,7 @@ export const commands: Record<string, () => { default: Command<any> }> = {
   releases: () => require("./releases"),
   deploy: () => require("./deploy"),
   smoke: () => require("./smoke"),
+  call: () => require("./call"),
   promote: () => require("./promote"),
   rollback: () => require("./rollback"),
   status: () => require("./status"),

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import type { Digest } from "../../core/digest";
-import { formatPlan, formatRollout } from "../../cli/format";
+import { formatCall, formatPlan, formatRollout } from "../../cli/format";
 import type { PromotionPlan } from "../../rollout/plans";
 import type { RegionOutcome, RolloutReport } from "../../rollout/rollout";
+import type { RegionAnswer } from "../../targets/call-regions";
 
 const a = `sha256:${"a".repeat(64)}` as Digest;
 const b = `sha256:${"b".repeat(64)}` as Digest;
@@ -53,5 +54,33 @@ describe("formatPlan", () => {
     const plan: PromotionPlan = { from: "dev", to: "prod", digest: b, sourceSmoke: [], current: [region("us-east-1"), region("eu-central-1")], api: [], waves: [["222222222222/us-east-1"], ["222222222222/eu-central-1"]] };
     const rows = formatPlan(plan).split("\n").filter((line) => line.includes(" -> "));
     assert.deepEqual(rows.map((line) => line.indexOf("(no release)")), [31, 31]);
+  });
+});
+
+describe("formatCall", () => {
+  const answer = (overrides: Partial<RegionAnswer>): RegionAnswer => ({
+    key: "111111111111/us-east-1", account: "111111111111", region: "us-east-1", url: "http://127.0.0.1:3000/health", status: 200, latencyMs: 12,
+    release: a, headers: {}, body: "", bodyEncoding: "utf8", error: null, ...overrides,
+  });
+
+  it("prints one row per region: status, latency, the release cut to 12 hex digits, the body on one line", () => {
+    const text = formatCall("dev", { method: "GET", path: "/health" }, [answer({ body: '{\n  "status": "ok"\n}\n' })]);
+    assert.equal(text, `call dev: GET /health\nACCOUNT       REGION     HTTP  LATENCY  RELEASE              BODY\n111111111111  us-east-1  200   12 ms    sha256:aaaaaaaaaaaa  { "status": "ok" }\n`);
+  });
+
+  it("cuts a long body at 60 characters, marks an empty one, and shows a binary one by its size and type", () => {
+    const rows = formatCall("dev", { method: "GET", path: "/" }, [
+      answer({ body: "x".repeat(100) }),
+      answer({ body: "" }),
+      answer({ body: Buffer.from([1, 2, 3]).toString("base64"), bodyEncoding: "base64", headers: { "content-type": "image/png" } }),
+    ]).split("\n");
+    assert.ok(rows[2]!.endsWith(`${"x".repeat(59)}…`), rows[2]);
+    assert.ok(rows[3]!.endsWith("(empty)"), rows[3]);
+    assert.ok(rows[4]!.endsWith("(3 bytes of image/png, not text: --json has them in base64)"), rows[4]);
+  });
+
+  it("shows a region that did not answer with no status or release and the reason in place of the body", () => {
+    const row = formatCall("dev", { method: "GET", path: "/" }, [answer({ status: null, release: null, body: null, bodyEncoding: null, error: "no answer within 500 ms (timed out)" })]).split("\n")[2];
+    assert.match(row!, /^111111111111 +us-east-1 +- +12 ms +- +NO ANSWER: no answer within 500 ms \(timed out\)$/);
   });
 });
