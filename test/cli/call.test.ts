@@ -105,7 +105,8 @@ describe("fleet call --local (CLI)", function () {
       assert.equal(echo.headers["x-trace"], "t-1");
       assert.equal(echo.headers["accept-language"], "de");
     }
-    const typed = await echoes("PUT", "/echo", "--data", "[1]", "--header", "Content-Type: application/merge-patch+json");
+    // A lower-case method is sent upper-case, as every gateway expects.
+    const typed = await echoes("put", "/echo", "--data", "[1]", "--header", "Content-Type: application/merge-patch+json");
     assert.deepEqual(typed.map((e) => [e.method, e.headers["content-type"], e.body]), Array(2).fill(["PUT", "application/merge-patch+json", "[1]"]));
   });
 

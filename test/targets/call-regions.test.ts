@@ -33,6 +33,8 @@ describe("callRegion", () => {
     server = createServer((req, res) => {
       if (req.url === "/moved") {
         res.writeHead(302, { location: "/elsewhere" }).end();
+      } else if (req.url === "/nul") {
+        res.writeHead(200, { "content-type": "application/octet-stream" }).end(Buffer.from([0x00, 0x01, 0x41]));
       } else if (req.url === "/pixel") {
         res.writeHead(200, { "content-type": "image/png", "x-fleet-release": "sha256:abc" }).end(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0xff, 0x00]));
       } else {
@@ -61,9 +63,11 @@ describe("callRegion", () => {
     assert.equal(answer.headers.location, "/elsewhere");
   });
 
-  it("gives a body that is not UTF-8 text in base64", async () => {
-    const answer = await callRegion(region(base), { method: "GET", path: "/pixel", headers: [] });
-    assert.deepEqual([answer.body, answer.bodyEncoding], [Buffer.from([0x89, 0x50, 0x4e, 0x47, 0xff, 0x00]).toString("base64"), "base64"]);
+  it("gives a body that is not UTF-8 text in base64, and one that decodes as UTF-8 but holds NUL (binary) too", async () => {
+    const pixel = await callRegion(region(base), { method: "GET", path: "/pixel", headers: [] });
+    assert.deepEqual([pixel.body, pixel.bodyEncoding], [Buffer.from([0x89, 0x50, 0x4e, 0x47, 0xff, 0x00]).toString("base64"), "base64"]);
+    const nul = await callRegion(region(base), { method: "GET", path: "/nul", headers: [] });
+    assert.deepEqual([nul.body, nul.bodyEncoding], [Buffer.from([0x00, 0x01, 0x41]).toString("base64"), "base64"]);
   });
 
   it("says a region with no endpoint did not answer, without calling anything", async () => {
