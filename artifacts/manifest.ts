@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { digestPattern, type Digest } from "../core/digest";
 import { SmokeCall } from "../core/fleet-config";
+import { ArtifactError } from "./store/store";
 
 /** The Lambda runtime every release is built for (stacks/ deploys it as `nodejs22.x`). */
 export const releaseRuntime = "nodejs22.x";
@@ -39,11 +40,11 @@ export function parseManifest(text: string, where: string): ReleaseManifest {
   try {
     json = JSON.parse(text);
   } catch {
-    throw new Error(`release manifest ${where} is not JSON: the store is corrupted; run 'fleet release' again`);
+    throw new ArtifactError(`release manifest ${where} is not JSON: the store is corrupted. Fix: run 'fleet release' again (or restore the file)`);
   }
   const parsed = ReleaseManifest.safeParse(json);
   if (!parsed.success) {
-    throw new Error(`release manifest ${where} is invalid (${z.prettifyError(parsed.error).replace(/\n/g, " ")}): run 'fleet release' again`);
+    throw new ArtifactError(`release manifest ${where} is invalid (${z.prettifyError(parsed.error).replace(/\n/g, " ")}). Fix: run 'fleet release' again (or restore the file)`);
   }
   return parsed.data as ReleaseManifest;
 }

@@ -1,5 +1,6 @@
 import type { Digest } from "../core/digest";
 import type { Probes, SmokeCall } from "../core/fleet-config";
+import { regionUrl } from "../core/region-url";
 import type { LiveRegion } from "../targets/target";
 
 export type { Probes } from "../core/fleet-config";
@@ -112,8 +113,8 @@ export function smokeRegions(regions: LiveRegion[], options: (region: LiveRegion
 type CallResult = { status: number; headers: Headers; text: string } | { error: string };
 
 async function call(base: string, probe: Pick<SmokeCall, "method" | "path" | "body" | "headers">, timeoutMs: number): Promise<CallResult> {
-  // Relative to the regional base URL, which carries the REST stage prefix (`…/dev/`).
-  const url = new URL(probe.path.slice(1), base.endsWith("/") ? base : `${base}/`);
+  // Under the regional base URL, which carries the REST stage prefix (`…/dev/`).
+  const url = new URL(regionUrl(base, probe.path));
   const headers: Record<string, string> = { accept: "application/json", ...probe.headers };
   let body: string | undefined;
   if (probe.body !== undefined) {

@@ -1,3 +1,4 @@
+import { regionUrl } from "../core/region-url";
 import type { LiveRegion } from "./target";
 
 /** One request, sent as is to every region (`fleet call`). */
@@ -35,20 +36,6 @@ export interface RegionAnswer {
   bodyEncoding: "utf8" | "base64" | null;
   /** Why there was no answer, with what to do; null when the region answered. */
   error: string | null;
-}
-
-/**
- * The URL of `path` in a region: the base URL with `path` appended, as curl would. Appending rather than resolving
- * (`new URL(path.slice(1), base)`) keeps the base's stage prefix (`/prod/`) even for a path such as `//x` or
- * `/http://host/`, which as URL references would leave it or the region's host altogether.
- */
-export function regionUrl(base: string, path: string): string {
-  if (!path.startsWith("/")) throw new Error(`path '${path}' must start with '/'`);
-  const url = new URL(base);
-  url.search = "";
-  url.hash = "";
-  const prefix = url.href.endsWith("/") ? url.href : `${url.href}/`;
-  return new URL(`${prefix}${path.slice(1)}`).href;
 }
 
 /** Sends `request` to one region; never rejects: a region that does not answer says why in `error`. */

@@ -39,7 +39,7 @@ export interface ReleaseStore {
   ledger(): Promise<LedgerRecord[]>;
 }
 
-/** A release that is missing from the store or whose bytes no longer match its digest. */
+/** A release that is missing from the store, or whose bytes or manifest no longer match what was stored. */
 export class ArtifactError extends FleetError {
   constructor(message: string) {
     super(message);

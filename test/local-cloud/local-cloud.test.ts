@@ -59,6 +59,25 @@ describe("LocalCloud", function () {
     cloud = undefined;
   });
 
+  it("serves a 503 that says why, not a crash, for a release whose manifest is no longer valid (e.g. written by an older fleet)", async () => {
+    root ??= await mkdtemp(path.join(tmpdir(), "fleet-local-cloud-"));
+    const store = new LocalReleaseStore(path.join(root, "old-manifest"));
+    const bundle = await writeTestBundle({ version: "old-manifest" });
+    const { digest } = await createRelease({ store, bundleDir: bundle, probes: testProbes });
+    await rm(bundle, { recursive: true, force: true });
+    const manifest = path.join(root, "old-manifest", `${hexOf(digest)}.json`);
+    const { probes: _probes, ...older } = JSON.parse(await readFile(manifest, "utf8")) as Record<string, unknown>;
+    await writeFile(manifest, JSON.stringify(older));
+    const dir = path.join(root, "old-manifest-local");
+    await writeLocalState(dir, "dev", { releases: { [dev.regions[0]!.key]: digest } });
+    cloud = await LocalCloud.start({ stage: dev, store, dir, publish: false });
+    const refused = await fetch(new URL("health", cloud.urls()[dev.regions[0]!.key]));
+    assert.equal(refused.status, 503);
+    assert.match(((await refused.json()) as { detail: string }).detail, /release manifest .* is invalid \(.*probes.*\)\. Fix: run 'fleet release' again/);
+    await cloud.close();
+    cloud = undefined;
+  });
+
   it("moves one region off a corrupted release while another still fails on it: only new failures fail a sync", async () => {
     const store = new LocalReleaseStore(path.join(root, "releases"));
     const [bad, good] = await Promise.all(

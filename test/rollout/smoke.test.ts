@@ -112,6 +112,13 @@ describe("smokeRegion (the app's own probes)", () => {
     assert.deepEqual(result.probes.at(-1), { method: "POST", path: "/items", status: 400, ok: false });
   });
 
+  it("keeps every probe under the region's base URL, even a path that looks like another host", async () => {
+    answers["GET /dev//elsewhere.example/x"] = { status: 200, headers: fleet() };
+    const result = await smokeRegion(region(), { probes: { health: "/healthz", smoke: [{ method: "GET", path: "//elsewhere.example/x", status: 200 }] } });
+    assert.deepEqual(result.failures, []);
+    assert.equal(seen.at(-1)?.url, "/dev//elsewhere.example/x");
+  });
+
   it("fails an unreachable endpoint, naming it", async () => {
     // A port that was just free: nothing listens there.
     const probe = createServer();
