@@ -355,6 +355,7 @@ describe("the generated deploy policy, boundary and key policies under the IAM s
 
   it("allows every create, update and delete call of every AWS resource the dev and prod plans register, with and without secrets", async () => {
     const denied: string[] = [];
+    const seen = new Set<string>();
     let checked = 0;
     for (const plan of plans) {
       for (const resource of plan.resources.filter((r) => r.custom && r.type.startsWith("aws:"))) {
@@ -362,14 +363,19 @@ describe("the generated deploy policy, boundary and key policies under the IAM s
         assert.ok(of, `${resource.type} is new: add the calls the provider makes for it here, and their permissions to bootstrap/policies/deploy-policy.ts`);
         const { create, update, delete: remove, keyPolicy } = of(resource, plan);
         for (const call of [...create, ...update, ...remove]) {
-          const decision = await decide(call, deployRole(resource.account!, plan.stack), call.action.startsWith("kms:") ? keyPolicy : undefined);
+          const resourcePolicy = call.action.startsWith("kms:") ? keyPolicy : undefined;
+          // The same call of the same role under the same policies (another region's log lookups, a re-read) once.
+          const key = JSON.stringify([resource.account, plan.stack, call, resourcePolicy]);
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const decision = await decide(call, deployRole(resource.account!, plan.stack), resourcePolicy);
           checked++;
           if (decision !== "Allowed") denied.push(`${plan.stack} ${resource.type}: ${call.action} on ${call.resource} ${decision}`);
         }
       }
     }
     assert.deepEqual([...new Set(denied)], []);
-    assert.ok(checked > 500, `only ${checked} calls checked`);
+    assert.ok(checked > 500, `only ${checked} distinct calls checked`);
   });
 
   it("allows the Lambda calls fleet makes itself through the deploy role: the concurrency preflight and version pruning", async () => {

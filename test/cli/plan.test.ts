@@ -18,6 +18,7 @@ describe("fleet plan", function () {
   let prodJson: CliResult;
   let devText: CliResult;
   let secretJson: CliResult;
+  let devJson: CliResult;
 
   before(async () => {
     dir = await mkdtemp(path.join(tmpdir(), "fleet-plan-"));
@@ -27,10 +28,11 @@ describe("fleet plan", function () {
         `  fleet:release: ${PLACEHOLDER_RELEASE}\n  fleet:secrets:\n    API_TOKEN:\n      secure: v1:ciphertext-that-plan-never-decrypts\n`,
     );
     // Plans of stacks whose release is `build` would bundle the app; a pinned digest keeps these tests off the app.
-    [prodJson, devText, secretJson] = await Promise.all([
+    [prodJson, devText, secretJson, devJson] = await Promise.all([
       runCli(["plan", "--stack", "prod", "--json"]),
       runCli(["plan", "--stack", "dev", "--release", PLACEHOLDER_RELEASE]),
       runCli(["plan", "--stack", "secret", "--dir", dir, "--json"]),
+      runCli(["plan", "--stack", "dev", "--release", PLACEHOLDER_RELEASE, "--json"]),
     ]);
   });
   after(async () => {
@@ -49,6 +51,15 @@ describe("fleet plan", function () {
     assert.deepEqual(functions.map((f) => `${f.account}/${f.region}`).sort(), ["222222222222/us-east-1", "222222222222/us-west-2", "333333333333/eu-central-1", "333333333333/eu-west-1"]);
     assert.ok(functions.every((f) => f.parent?.includes("fleet:aws:Function")));
     assert.equal(Object.keys(plan.outputs.endpoints as object).length, 4);
+  });
+
+  it("shows every IAM role of dev and prod with its account's permissions boundary", () => {
+    for (const result of [devJson, prodJson]) {
+      assert.equal(result.code, 0, result.stderr);
+      const roles = (JSON.parse(result.stdout) as PlanJson).resources.filter((r) => r.type === "aws:iam/role:Role");
+      assert.ok(roles.length > 0);
+      for (const role of roles) assert.equal(role.inputs.permissionsBoundary, `arn:aws:iam::${role.account}:policy/fleet-boundary`, role.name);
+    }
   });
 
   it("prints the plan grouped by account and region", () => {
