@@ -403,8 +403,11 @@ describe("the generated deploy policy, boundary and key policies under the IAM s
         const trust = bootstrapped.get(target.split(":")[4]!)!.trust;
         const call = (session: string): Call => ({ action: "sts:AssumeRole", resource: target, context: { "sts:RoleSessionName": session, "aws:PrincipalArn": entry } });
         assert.equal(await decide(call(sessionName), ci, trust), "Allowed", `${plan.stack}: ${entry} assumes ${target} as ${sessionName}`);
-        assert.equal(await decide(call("admin"), ci, trust), "ImplicitlyDenied", `${target} in a session not named fleet-*`);
+        // Both sides hold sessions to fleet-*: the trust even for a caller whose own policy would allow any name,
+        // the deploy policy even under a trust that would.
         const looseCi = { ...ci, identity: ci.identity.map((policy) => withoutConditions(policy as PolicyDocument)) };
+        assert.equal(await decide(call("admin"), looseCi, trust), "ImplicitlyDenied", `the trust of ${target}: a session not named fleet-*`);
+        assert.equal(await decide(call("admin"), ci, withoutConditions(trust)), "ImplicitlyDenied", `the deploy policy of ${entry}: a session not named fleet-*`);
         assert.equal(await decide(call("admin"), looseCi, withoutConditions(trust)), "Allowed", "negative control: the same call without the session-name conditions");
       }
     }
