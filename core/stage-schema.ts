@@ -2,7 +2,8 @@ import { z } from "zod";
 import { valueAt, withValue } from "./config-issues";
 import { didYouMean } from "./did-you-mean";
 import { functionLogicalName, maxFunctionLogicalNameLength } from "./naming";
-import { isAwsRegion } from "./regions";
+import { environmentBytes, functionEnv, lambdaEnvironmentLimitBytes } from "./function-env";
+import { isAwsRegion, otherPartitionOf, partitionNotSupported } from "./regions";
 
 /**
  * The stage configuration: every `fleet:` key of `Pulumi.<stack>.yaml`, parsed once with zod.
@@ -59,13 +60,22 @@ export const Target = z.strictObject({
   /** The 12-digit account id; providers refuse to act in any other account. */
   account: AccountId,
   /** The deploy role Pulumi assumes in that account (see README "Bootstrap"). */
-  roleArn: z
-    .string("must be an IAM role ARN. Fix: set it to arn:aws:iam::<account>:role/<name>")
-    .regex(roleArnPattern, "is not an IAM role ARN. Fix: use the form arn:aws:iam::<account>:role/<name>"),
+  roleArn: z.string("must be an IAM role ARN. Fix: set it to arn:aws:iam::<account>:role/<name>").superRefine((arn, context) => {
+    const partition = /^arn:([\w-]+):iam::/.exec(arn)?.[1];
+    if (partition !== undefined && partition !== "aws") context.addIssue({ code: "custom", message: `is a role of another partition: ${partitionNotSupported(partition)}` });
+    else if (!roleArnPattern.test(arn)) context.addIssue({ code: "custom", message: "is not an IAM role ARN. Fix: use the form arn:aws:iam::<account>:role/<name>" });
+  }),
   /** AWS regions, each deployed once in this account. */
   regions: z
     .array(
-      z.string("must be a region name. Fix: write e.g. us-east-1").refine(isAwsRegion, "is not an AWS region. Fix: use a region name such as us-east-1 or eu-west-1"),
+      z.string("must be a region name. Fix: write e.g. us-east-1").superRefine((region, context) => {
+        if (isAwsRegion(region)) return;
+        const partition = otherPartitionOf(region);
+        context.addIssue({
+          code: "custom",
+          message: partition ? `is a region of partition ${partition}: ${partitionNotSupported(partition)}` : "is not an AWS region. Fix: use a region name such as us-east-1 or eu-west-1",
+        });
+      }),
       "must be a list of region names. Fix: write e.g. regions: [us-east-1, eu-west-1]",
     )
     .min(1, "lists no region. Fix: add at least one region, e.g. us-east-1"),
@@ -306,8 +316,11 @@ function validParts(raw: Record<string, unknown>): ValidParts {
   };
 }
 
-/** Rules across keys, each reported on the key the user has to change; a rule whose inputs are invalid is skipped. */
-function crossFieldIssues(config: ValidParts): StageConfigIssue[] {
+/**
+ * Rules across keys, each reported on the key the user has to change; a rule whose inputs are invalid is skipped.
+ * Variable names are read from `raw`, as written: zod's records drop a `__proto__` key, which must still be reported.
+ */
+function crossFieldIssues(config: ValidParts, raw: Record<string, unknown>): StageConfigIssue[] {
   const issues: StageConfigIssue[] = [];
   const regionsByAccount = new Map<string, Set<string>>();
   config.targets?.forEach((target, t) => {
@@ -353,14 +366,15 @@ function crossFieldIssues(config: ValidParts): StageConfigIssue[] {
       message: "this stage sets requireRelease: true, so it never builds from the working tree. Fix: pulumi config set fleet:release sha256:<digest> (a stored release)",
     });
   }
-  for (const [field, vars] of [["env", config.env], ["secrets", config.secrets]] as const) {
-    for (const name of Object.keys(vars ?? {})) {
+  for (const field of ["env", "secrets"] as const) {
+    const given = raw[field];
+    for (const name of typeof given === "object" && given !== null ? Object.keys(given) : []) {
       if (!envNamePattern.test(name) || reservedEnvPrefixes.some((prefix) => name.startsWith(prefix))) {
         issues.push({
           key: keyPath([field, name]),
           message: `is not a usable variable name (letters, digits, _; not starting with ${reservedEnvPrefixes.join(", ")}). Fix: rename it`,
         });
-      } else if (field === "secrets" && config.env && name in config.env) {
+      } else if (field === "secrets" && config.env && Object.hasOwn(config.env, name)) {
         issues.push({ key: keyPath([field, name]), message: "is also set in fleet:env. Fix: keep it in one of the two" });
       }
     }
@@ -421,8 +435,34 @@ export function parseStageConfig(stack: string, raw: Record<string, unknown>): S
 export function checkStageConfig(stack: string, raw: Record<string, unknown>): { config: StageConfig | undefined; issues: StageConfigIssue[] } {
   const parsed = StageConfig.safeParse(raw);
   const parts: ValidParts = parsed.success ? parsed.data : validParts(raw);
-  const issues = [...(parsed.success ? [] : configIssues(parsed.error, raw)), ...crossFieldIssues(parts), ...stackNameIssues(stack, parts)];
+  const issues = [
+    ...(parsed.success ? [] : configIssues(parsed.error, raw)),
+    ...crossFieldIssues(parts, raw),
+    ...stackNameIssues(stack, parts),
+    ...environmentIssues(stack, parts),
+  ];
   return { config: parsed.success && issues.length === 0 ? parsed.data : undefined, issues };
+}
+
+/**
+ * Lambda refuses a function whose environment passes 4 KB, and only at `pulumi up`: checked here on the whole
+ * environment the function gets (stacks/environment.ts), FLEET_RELEASE counted as a release digest (every
+ * deployed release is one). Offline, each secret counts as its placeholder; `pulumi up` counts its real value.
+ */
+function environmentIssues(stack: string, config: ValidParts): StageConfigIssue[] {
+  const env = config.env ?? {};
+  const secrets = config.secrets ?? {};
+  const bytes = environmentBytes({ ...functionEnv(stack, `sha256:${"0".repeat(64)}`, { env, logLevel: config.logLevel ?? "debug" }), ...secrets });
+  if (bytes <= lambdaEnvironmentLimitBytes) return [];
+  return [
+    {
+      // Reported on the map that holds more of it: the one to shorten first.
+      key: environmentBytes(secrets) > environmentBytes(env) ? "fleet:secrets" : "fleet:env",
+      message:
+        `the function's environment would be ${bytes} bytes (the JSON of fleet:env, fleet:secrets and FLEET_STAGE, FLEET_RELEASE, FLEET_LOG_LEVEL), ` +
+        `over Lambda's ${lambdaEnvironmentLimitBytes}-byte limit, so pulumi up would fail. Fix: remove or shorten variables by ${bytes - lambdaEnvironmentLimitBytes} bytes (large values belong in SSM Parameter Store or S3)`,
+    },
+  ];
 }
 
 /**

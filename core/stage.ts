@@ -3,6 +3,7 @@ import { didYouMean } from "./did-you-mean";
 import { FleetError } from "./errors";
 import { repoRoot } from "./paths";
 import { regionKey } from "./region-key";
+import { checkStackName } from "./stack-name";
 import type { StageConfig } from "./stage-schema";
 import { listStageFiles, readStageFile, stageFilePath } from "./stage-file";
 
@@ -33,11 +34,13 @@ export function regionsOf(config: Pick<StageConfig, "targets">): RegionRef[] {
 }
 
 /**
- * Reads and validates `Pulumi.<stack>.yaml` (the program's own schema and messages). An unknown stack is refused
- * the same way by every command: the stacks that exist, and the closest one when the name looks mistyped.
- * @throws UnknownStackError, StageConfigError
+ * Reads and validates `Pulumi.<stack>.yaml` (the program's own schema and messages). A name Pulumi would refuse is
+ * refused before any file is touched; an unknown stack is refused the same way by every command: the stacks that
+ * exist, and the closest one when the name looks mistyped.
+ * @throws InvalidStackNameError, UnknownStackError, StageConfigError
  */
 export function loadStage(stack: string, root: string = repoRoot): Stage {
+  checkStackName(stack);
   const known = listStageFiles(root);
   if (!known.includes(stack)) throw new UnknownStackError(stack, known, root);
   return stageFrom(stack, readStageFile(stack, root));

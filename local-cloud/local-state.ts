@@ -3,6 +3,7 @@ import path from "node:path";
 import { z } from "zod";
 import { repoRoot } from "../core/paths";
 import { digestPattern, type Digest } from "../core/digest";
+import { checkStackName } from "../core/stack-name";
 
 /**
  * Where the local cloud keeps its state: `<dir>/<stack>.json` (what each region serves) and `<stack>.endpoints.json`.
@@ -31,12 +32,14 @@ export const LocalEndpoints = z.strictObject({
 });
 export type LocalEndpoints = z.infer<typeof LocalEndpoints>;
 
+/** `<dir>/<stack>.json`; a name Pulumi would refuse (`../x`, `/tmp/x`) never becomes a path. @throws InvalidStackNameError */
 export function stateFile(dir: string, stack: string): string {
-  return path.join(dir, `${stack}.json`);
+  return path.join(dir, `${checkStackName(stack)}.json`);
 }
 
+/** `<dir>/<stack>.endpoints.json`. @throws InvalidStackNameError */
 export function endpointsFile(dir: string, stack: string): string {
-  return path.join(dir, `${stack}.endpoints.json`);
+  return path.join(dir, `${checkStackName(stack)}.endpoints.json`);
 }
 
 /** Reads a stack's local state; a stack never deployed locally serves nothing. */

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RegionalApi } from "./components/regional-api";
+import { InvalidStackNameError } from "../core/stack-name";
 import { StageConfigError, type StageConfig } from "../core/stage-schema";
 import { FleetConfigError, loadFleetConfig } from "../core/fleet-config";
 import { lambdaEnvironment } from "./environment";
@@ -58,7 +59,7 @@ function stopOnConfigError(load: () => StageConfig): StageConfig {
   try {
     return load();
   } catch (error) {
-    if (error instanceof StageConfigError) throw new pulumi.RunError(error.message);
+    if (error instanceof StageConfigError || error instanceof InvalidStackNameError) throw new pulumi.RunError(error.message);
     throw error;
   }
 }

@@ -1,12 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
+import { checkStackName } from "../core/stack-name";
 import { parseStageConfig, type StageConfig } from "../core/stage-schema";
 
 /**
  * The stage configuration as `pulumi up` sees it: every `fleet:` key of the running stack, validated by the
  * schema `fleet check` uses. Call it first: a bad value stops the program before any resource is registered.
- * @throws StageConfigError
+ * @throws InvalidStackNameError, StageConfigError
  */
 export function loadStageConfig(stack: string = pulumi.getStack()): StageConfig {
+  checkStackName(stack);
   return parseStageConfig(stack, namespaceConfig("fleet"));
 }
 

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { concurrencyRule } from "../../core/concurrency";
 import { repoRoot } from "../../core/paths";
+import { checkStackName, InvalidStackNameError } from "../../core/stack-name";
 import { UnknownStackError } from "../../core/stage";
 import { StageConfigError, type StageConfigIssue } from "../../core/stage-schema";
 import { listStageFiles, readStageFile } from "../../core/stage-file";
@@ -25,6 +26,15 @@ each region's account settings before the first pulumi up.`,
   },
   async run({ values, positionals }) {
     const root = path.resolve(values.dir ?? repoRoot);
+    // A named stack Pulumi would refuse (`/../../tmp/x`) is a usage error, before any file is read.
+    for (const stack of positionals) {
+      try {
+        checkStackName(stack);
+      } catch (error) {
+        if (error instanceof InvalidStackNameError) throw new CliError(error.message, 2);
+        throw error;
+      }
+    }
     const known = listStageFiles(root);
     for (const stack of positionals) if (!known.includes(stack)) throw new CliError(new UnknownStackError(stack, known, root).message, 2);
     const stacks = positionals.length > 0 ? positionals : known;
@@ -40,6 +50,8 @@ each region's account settings before the first pulumi up.`,
         }
         return { stack, ok: true, targets: config.targets.length, regions, ...(rule ? { concurrency: { demand: rule.demand, requiredUnreserved: rule.requiredUnreserved, rule: rule.text } } : {}) };
       } catch (error) {
+        // A Pulumi.<name>.yaml whose name is no stack name is reported like a bad file, never skipped.
+        if (error instanceof InvalidStackNameError) error = new StageConfigError(stack, [{ key: `Pulumi.${stack}.yaml`, message: error.message }]);
         if (!(error instanceof StageConfigError)) throw error;
         if (!values.json) process.stderr.write(`${error.message}\n`);
         return { stack, ok: false, issues: error.issues };

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { formatPlan, planJson } from "../../stacks/plan/format";
 import { PlanError, planStack } from "../../stacks/plan/engine";
+import { checkStackName, InvalidStackNameError } from "../../core/stack-name";
 import { CliError, defineCommand } from "../command";
 
 export default defineCommand({
@@ -18,6 +19,12 @@ reported as a warning.`,
   },
   async run({ values }) {
     if (!values.stack) throw new CliError("--stack is required. Fix: fleet plan --stack dev", 2);
+    try {
+      checkStackName(values.stack);
+    } catch (error) {
+      if (error instanceof InvalidStackNameError) throw new CliError(`--stack ${values.stack}: ${error.message}`, 2);
+      throw error;
+    }
     if (!values.json) process.stderr.write(`planning stack ${values.stack} under the mock runtime…\n`);
     try {
       const plan = await planStack({ stack: values.stack, root: values.dir ? path.resolve(values.dir) : undefined, release: values.release });

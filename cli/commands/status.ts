@@ -1,5 +1,4 @@
-import { readdirSync } from "node:fs";
-import { repoRoot } from "../../core/paths";
+import { listStageFiles } from "../../core/stage-file";
 import { asCli, positiveInt, stageOf, storeOf, targetOf, targetOptions } from "../release-support";
 import { formatLedger, formatLive } from "../format";
 import type { LiveRegion } from "../../targets/target";
@@ -15,7 +14,7 @@ export default defineCommand({
   },
   async run({ values }) {
     const limit = positiveInt(values.limit, "--limit", 10);
-    const names = values.stack ? [values.stack] : stackNames();
+    const names = values.stack ? [values.stack] : listStageFiles();
     const store = storeOf(values.store);
     const stacks: { stack: string; regions: LiveRegion[] }[] = [];
     for (const name of names) {
@@ -31,11 +30,3 @@ export default defineCommand({
     else process.stdout.write(`${stacks.map((s) => formatLive(s.stack, s.regions)).join("\n")}\nrecent history\n${formatLedger(history)}`);
   },
 });
-
-/** Every stack with a stage file at the repository root. */
-function stackNames(): string[] {
-  return readdirSync(repoRoot)
-    .map((name) => /^Pulumi\.([^.]+)\.yaml$/.exec(name)?.[1])
-    .filter((name): name is string => name !== undefined)
-    .sort();
-}

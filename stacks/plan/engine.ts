@@ -1,6 +1,7 @@
 import { fork } from "node:child_process";
 import path from "node:path";
 import { repoRoot } from "../../core/paths";
+import { checkStackName } from "../../core/stack-name";
 import type { Plan, PlanReleaseMode, PlanRequest, PlanResponse, PlannedResource, ProgramRef } from "./types";
 
 export type { Plan, PlannedResource, PlanReleaseMode, ProgramRef } from "./types";
@@ -77,7 +78,9 @@ export function runUnderMocks(options: MockRunOptions): Promise<Plan> {
   );
 }
 
+/** @throws InvalidStackNameError before any process starts */
 function run(request: PlanRequest, timeoutMs = 120000): Promise<Plan> {
+  checkStackName(request.stack);
   return new Promise((resolve, reject) => {
     const child = fork(childPath, [], {
       cwd: repoRoot,

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { hexOf } from "../../core/digest";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -10,6 +11,7 @@ import { LocalReleaseStore } from "../../artifacts/store/local-store";
 import { openStore } from "../../artifacts/store/open-store";
 import { S3ReleaseStore } from "../../artifacts/store/s3-store";
 import { ArtifactError } from "../../artifacts/store/store";
+import { runCli } from "../helpers/run-cli";
 import { testOpenApi, writeTestBundle, testProbes } from "../helpers/test-bundle";
 
 describe("LocalReleaseStore", () => {
@@ -92,6 +94,30 @@ describe("openStore", () => {
       assert.match(error.message, /--store 'ftp:\/\/releases\.example\.com\/fleet': ftp:\/\/ is not a release store\. Fix: use s3:\/\//);
       return true;
     });
+  });
+
+  it("refuses a mistyped S3 location (s3:/, s3:, S3://, s3//) with the spelling that was meant, instead of a directory ./s3:/bucket/x", () => {
+    for (const [spec, meant] of [["s3:/bucket/x", "s3://bucket/x"], ["s3:bucket", "s3://bucket"], ["S3://bucket/x", "s3://bucket/x"], ["s3//bucket/x", "s3://bucket/x"], ["s3:", "s3://<bucket>"]]) {
+      assert.throws(() => openStore(spec), (error: unknown) => {
+        assert.ok(error instanceof FleetError, spec);
+        assert.equal(error.message, `--store '${spec}' looks like a mistyped S3 location. Fix: write ${meant} (lowercase s3, a colon and two slashes)`);
+        return true;
+      });
+    }
+    assert.throws(() => openStore("releases:v2"), /'releases:v2': releases: is not a release store\. Fix: .*\(\.\/releases:v2 for a directory whose name has a colon\)/);
+    assert.ok(openStore("./releases:v2") instanceof LocalReleaseStore);
+  });
+
+  it("fleet releases --store s3:/bucket/x exits 2 and creates nothing", async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), "fleet-store-typo-"));
+    try {
+      const result = await runCli(["releases", "--store", "s3:/bucket/x"], { cwd });
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /looks like a mistyped S3 location\. Fix: write s3:\/\/bucket\/x/);
+      assert.deepEqual(readdirSync(cwd), []);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
   });
 
   it("opens s3:// as an S3 store and a path as a directory store", () => {

@@ -49,6 +49,27 @@ describe("fleet check", () => {
     });
   });
 
+  it("refuses regions and deploy roles of other partitions: partition aws-us-gov / aws-cn is not supported", async () => {
+    await writeFile(path.join(dir, "Pulumi.gov.yaml"), good.replace("regions: [us-east-1]", "regions: [us-gov-west-1, cn-north-1]").replace("arn:aws:iam", "arn:aws-us-gov:iam"));
+    const result = await runCli(["check", "--dir", dir, "--json"]);
+    assert.equal(result.code, 1, result.stderr);
+    const issues = (JSON.parse(result.stdout) as { stacks: { issues: { key: string; message: string }[] }[] }).stacks[0]!.issues;
+    assert.deepEqual(issues.map((issue) => issue.key), ["fleet:targets[0].roleArn", "fleet:targets[0].regions[0]", "fleet:targets[0].regions[1]"]);
+    assert.match(issues[0]!.message, /^is a role of another partition: partition aws-us-gov is not supported.*Fix: /);
+    assert.match(issues[1]!.message, /^is a region of partition aws-us-gov: partition aws-us-gov is not supported.* \(got "us-gov-west-1"\)\. Fix: /);
+    assert.match(issues[2]!.message, /^is a region of partition aws-cn: partition aws-cn is not supported.* \(got "cn-north-1"\)\. Fix: /);
+  });
+
+  it("exits 2 for a named stack Pulumi would refuse, and reports a stage file whose name is none", async () => {
+    const named = await runCli(["check", "--dir", dir, "dev/../prod"]);
+    assert.equal(named.code, 2);
+    assert.match(named.stderr, /stack name "dev\/\.\.\/prod" is not one Pulumi accepts/);
+    await writeFile(path.join(dir, "Pulumi.my stack.yaml"), good);
+    const listed = await runCli(["check", "--dir", dir]);
+    assert.equal(listed.code, 1);
+    assert.match(listed.stderr, /stack "my stack": invalid configuration in Pulumi\.my stack\.yaml\n {2}Pulumi\.my stack\.yaml: stack name "my stack" is not one Pulumi accepts/);
+  });
+
   it("checks every file and reports every problem of each, then exits 1 (a broken dev never hides prod)", async () => {
     await writeFile(path.join(dir, "Pulumi.a.yaml"), `${good.replace("regions: [us-east-1]", "regions: [us-east-1, moon-1]")}  fleet:memory: 100\n  fleet:timeout: 31\n`);
     await writeFile(path.join(dir, "Pulumi.b.yaml"), good.replace("111111111111:role", "222222222222:role"));

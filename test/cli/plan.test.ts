@@ -19,6 +19,7 @@ describe("fleet plan", function () {
   let devText: CliResult;
   let secretJson: CliResult;
   let devJson: CliResult;
+  let govText: CliResult;
 
   before(async () => {
     dir = await mkdtemp(path.join(tmpdir(), "fleet-plan-"));
@@ -27,12 +28,18 @@ describe("fleet plan", function () {
       `config:\n  fleet:targets:\n    - account: "111111111111"\n      roleArn: arn:aws:iam::111111111111:role/fleet-deploy\n      regions: [us-east-1]\n` +
         `  fleet:release: ${PLACEHOLDER_RELEASE}\n  fleet:secrets:\n    API_TOKEN:\n      secure: v1:ciphertext-that-plan-never-decrypts\n`,
     );
+    await writeFile(
+      path.join(dir, "Pulumi.gov.yaml"),
+      `config:\n  fleet:targets:\n    - account: "111111111111"\n      roleArn: arn:aws:iam::111111111111:role/fleet-deploy\n      regions: [us-east-1, us-gov-west-1]\n` +
+        `  fleet:release: ${PLACEHOLDER_RELEASE}\n`,
+    );
     // Plans of stacks whose release is `build` would bundle the app; a pinned digest keeps these tests off the app.
-    [prodJson, devText, secretJson, devJson] = await Promise.all([
+    [prodJson, devText, secretJson, devJson, govText] = await Promise.all([
       runCli(["plan", "--stack", "prod", "--json"]),
       runCli(["plan", "--stack", "dev", "--release", PLACEHOLDER_RELEASE]),
       runCli(["plan", "--stack", "secret", "--dir", dir, "--json"]),
       runCli(["plan", "--stack", "dev", "--release", PLACEHOLDER_RELEASE, "--json"]),
+      runCli(["plan", "--stack", "gov", "--dir", dir]),
     ]);
   });
   after(async () => {
@@ -89,6 +96,12 @@ describe("fleet plan", function () {
     const result = await runCli(["plan", "--stack", "bad", "--dir", dir]);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /fleet: stack "bad": invalid configuration in Pulumi\.bad\.yaml\n {2}fleet:targets: is empty\. Fix: /);
+  });
+
+  it("refuses a region of another partition before planning anything: partition aws-us-gov is not supported", () => {
+    assert.equal(govText.code, 1, govText.stdout);
+    assert.equal(govText.stdout, "");
+    assert.match(govText.stderr, /fleet:targets\[0\]\.regions\[1\]: is a region of partition aws-us-gov: partition aws-us-gov is not supported.* \(got "us-gov-west-1"\)\. Fix: /);
   });
 
   it("requires --stack", async () => {

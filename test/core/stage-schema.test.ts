@@ -225,6 +225,63 @@ describe("stage config schema (core/stage-schema.ts)", () => {
     assertRejects({ ...validStage(), alarms: { email: "oncall" } }, "fleet:alarms.email", /not an email address/);
   });
 
+  describe("Lambda's 4 KB environment limit (the JSON of every variable, fleet's own included)", () => {
+    /** A stage whose one variable makes the function's environment exactly `bytes` bytes of JSON. */
+    function withEnvironmentOf(bytes: number, field: "env" | "secrets" = "env"): Record<string, unknown> {
+      const release = `sha256:${"0".repeat(64)}`;
+      const fixed = Buffer.byteLength(JSON.stringify({ BIG: "", FLEET_STAGE: "test", FLEET_RELEASE: release, FLEET_LOG_LEVEL: "info" }));
+      return { ...validStage(), [field]: { BIG: "v".repeat(bytes - fixed) } };
+    }
+
+    it("accepts an environment of exactly 4,096 bytes and refuses 4,097, naming the size, the limit and the fix", () => {
+      parseStageConfig("test", withEnvironmentOf(4096));
+      assertRejects(withEnvironmentOf(4097), "fleet:env", /would be 4097 bytes \(the JSON of fleet:env, fleet:secrets and FLEET_STAGE, FLEET_RELEASE, FLEET_LOG_LEVEL\), over Lambda's 4096-byte limit.*by 1 bytes/);
+    });
+
+    it("counts secrets, and reports on fleet:secrets when they are most of it", () => {
+      assertRejects(withEnvironmentOf(4097, "secrets"), "fleet:secrets", /over Lambda's 4096-byte limit/);
+    });
+  });
+
+  describe("regions and roles of other partitions: refused, naming the partition", () => {
+    for (const [region, partition] of [["us-gov-west-1", "aws-us-gov"], ["cn-north-1", "aws-cn"], ["cn-northwest-1", "aws-cn"], ["us-iso-east-1", "aws-iso"], ["us-isob-east-1", "aws-iso-b"], ["eu-isoe-west-1", "aws-iso-e"], ["us-isof-south-1", "aws-iso-f"], ["eusc-de-east-1", "aws-eusc"]]) {
+      it(`${region}: partition ${partition} is not supported`, () => {
+        const stage = validStage();
+        (stage.targets as { regions: string[] }[])[0]!.regions = ["us-east-1", region!];
+        assertRejects(stage, "fleet:targets[0].regions[1]", new RegExp(`^is a region of partition ${partition}: partition ${partition} is not supported.* \\(got "${region}"\\)\\. Fix: `));
+      });
+    }
+
+    it("a deploy role in another partition: partition aws-us-gov is not supported", () => {
+      const stage = validStage();
+      (stage.targets as { roleArn: string }[])[0]!.roleArn = "arn:aws-us-gov:iam::111111111111:role/fleet-deploy";
+      assertRejects(stage, "fleet:targets[0].roleArn", /is a role of another partition: partition aws-us-gov is not supported/);
+    });
+
+    it("a name of no partition is still 'not an AWS region'", () => {
+      const stage = validStage();
+      (stage.targets as { regions: string[] }[])[0]!.regions = ["mars-north-1"];
+      assertRejects(stage, "fleet:targets[0].regions[0]", /^is not an AWS region \(got "mars-north-1"\)/);
+    });
+  });
+
+  describe("variable names the prototype knows", () => {
+    it("accepts a secret named constructor (regression: 'also set in fleet:env', found on Object.prototype)", () => {
+      for (const name of ["constructor", "toString", "valueOf", "hasOwnProperty"]) {
+        const config = parseStageConfig("test", { ...validStage(), env: { FEATURE: "on" }, secrets: { [name]: "[secret]" } });
+        assert.deepEqual(Object.keys(config.secrets), [name]);
+      }
+    });
+
+    it("still refuses a secret that really is also in fleet:env", () => {
+      assertRejects({ ...validStage(), env: { constructor: "x" }, secrets: { constructor: "[secret]" } }, "fleet:secrets.constructor", /is also set in fleet:env/);
+    });
+
+    it("reports a variable named __proto__ (a record drops it, so it used to vanish silently)", () => {
+      assertRejects({ ...validStage(), env: JSON.parse('{"FEATURE":"on","__proto__":"x"}') }, "fleet:env.__proto__", /is not a usable variable name/);
+    });
+  });
+
   it("reports every problem of a file at once", () => {
     const issues = issuesOf({ ...validStage(), memory: 1, logRetentionDays: 2, api: "soap" });
     assert.deepEqual(issues.map((issue) => issue.key).sort(), ["fleet:api", "fleet:logRetentionDays", "fleet:memory"]);
