@@ -3,6 +3,7 @@ import path from "node:path";
 import { z } from "zod";
 import { FleetError } from "../core/errors";
 import { repoRoot } from "../core/paths";
+import { checkStackName } from "../core/stack-name";
 import { namespaceValues, readConfigSection } from "../core/stage-file";
 import { configIssues, roleArnPattern, type StageConfigIssue } from "../core/stage-schema";
 
@@ -100,10 +101,10 @@ export function bootstrapStacks(dir = bootstrapDir): string[] {
 
 /**
  * The bootstrap stack to use: the one named, or else the only `bootstrap/Pulumi.<stack>.yaml` there is.
- * @throws FleetError when none is named and there is not exactly one
+ * @throws InvalidStackNameError for a name Pulumi would refuse, FleetError when none is named and there is not exactly one
  */
 export function bootstrapStack(named?: string): string {
-  if (named !== undefined) return named;
+  if (named !== undefined) return checkStackName(named);
   const stacks = bootstrapStacks();
   if (stacks.length === 1) return stacks[0]!;
   throw new FleetError(
@@ -117,7 +118,7 @@ export function bootstrapStack(named?: string): string {
  * @throws BootstrapConfigError
  */
 export function readBootstrapFile(stack: string, dir = bootstrapDir): Record<string, unknown> {
-  const file = path.join(dir, `Pulumi.${stack}.yaml`);
+  const file = path.join(dir, `Pulumi.${checkStackName(stack)}.yaml`);
   const fail = (message: string): never => {
     throw new BootstrapConfigError(stack, [{ key: path.basename(file), message }]);
   };

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { bootstrapStack, readBootstrapFile } from "../../bootstrap/config";
 import { checkStackName, InvalidStackNameError } from "../../core/stack-name";
 import { loadStage } from "../../core/stage";
 import { readStageFile, stageFilePath } from "../../core/stage-file";
@@ -28,8 +29,10 @@ describe("stack names: one validator, Pulumi's rule (core/stack-name.ts)", () =>
     for (const name of pathLike) refused(() => checkStackName(name), name);
   });
 
-  it("refuses them wherever a name becomes a file: loadStage, the stage files, the local cloud's state", () => {
+  it("refuses them wherever a name becomes a file: loadStage, the stage files, the local cloud's state, the bootstrap's files", () => {
     for (const name of pathLike) {
+      refused(() => bootstrapStack(name), name);
+      refused(() => readBootstrapFile(name), name);
       refused(() => loadStage(name), name);
       refused(() => readStageFile(name), name);
       refused(() => stageFilePath(name), name);
