@@ -50,7 +50,7 @@ export interface AccountPlan {
   store?: { bucket: string; prefix: string };
 }
 
-/** Every stage file of the repository, validated. @throws StageConfigError, BootstrapConfigError when there is none */
+/** Every stage file of the repository, validated (none is an issue `planAccounts` reports). @throws StageConfigError */
 export function loadStages(root = repoRoot): Stage[] {
   return listStageFiles(root).map((stack) => loadStage(stack, root));
 }
