@@ -37,8 +37,8 @@ const keyAdministration = [
  * never locked out) but use it not at all; the deploy role administers it as `pulumi up` does, has Lambda encrypt
  * the environment and grant the function's role, and reads the environment back through Lambda only (Lambda
  * decrypts it with the caller's permission when `pulumi up` reads the function; without that every `pulumi up`
- * would rewrite the environment and publish a new version in every region). Only the function's role decrypts.
- * A direct `kms:Decrypt` by the deploy role, or by anyone else, is denied.
+ * would rewrite the environment and publish a new version in every region). The function's role decrypts, through
+ * Lambda too. A direct `kms:Decrypt`, by the deploy role or anyone else, is denied.
  */
 export function secretsKeyPolicy(principals: SecretsKeyPrincipals) {
   const throughLambda = { "kms:ViaService": `lambda.${principals.region}.amazonaws.com` };
