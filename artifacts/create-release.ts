@@ -1,5 +1,5 @@
 import path from "node:path";
-import { buildBundle, defaultBundleDir } from "../build/bundle";
+import { buildPrivateBundle, defaultBundleDir } from "../build/bundle";
 import { packBundleDir } from "./pack";
 import { gitState } from "./git";
 import { loadFleetConfig, type Probes } from "../core/fleet-config";
@@ -22,21 +22,30 @@ export interface CreateReleaseOptions {
 
 /**
  * Builds (or takes) a bundle, packs it deterministically, reads its OpenAPI document from the bundle itself (when
- * the app has one) and stores the zip, the document and the manifest with the app's probes.
+ * the app has one) and stores the zip, the document and the manifest with the app's probes. A build happens in a
+ * directory of its own (then placed in dist/lambda/): the zip, its digest and the OpenAPI hash are of the same
+ * bytes even while other builds of the tree run.
  */
 export async function createRelease(options: CreateReleaseOptions): Promise<ReleaseManifest> {
   const probes = options.probes ?? loadFleetConfig();
-  const dir = options.bundleDir ?? (await buildBundle(defaultBundleDir)).dir;
-  const packed = await packBundleDir(dir);
-  const openapi = probes.openapi ? await openapiOfBundle(path.resolve(dir, "index.js"), probes.openapi) : undefined;
-  const manifest: ReleaseManifest = {
-    digest: packed.digest,
-    size: packed.zip.length,
-    git: await gitState(),
-    created: (options.now ?? new Date()).toISOString(),
-    runtime: releaseRuntime,
-    openapi: openapi === undefined ? null : canonicalDigest(openapi),
-    probes: { health: probes.health, smoke: probes.smoke, openapi: probes.openapi ?? null },
-  };
-  return options.store.put({ manifest, zip: packed.zip }, openapi);
+  const built = options.bundleDir === undefined ? await buildPrivateBundle(defaultBundleDir) : undefined;
+  try {
+    const dir = options.bundleDir ?? built!.dir;
+    const packed = await packBundleDir(dir);
+    const openapi = probes.openapi ? await openapiOfBundle(path.resolve(dir, "index.js"), probes.openapi) : undefined;
+    const manifest: ReleaseManifest = {
+      digest: packed.digest,
+      size: packed.zip.length,
+      git: await gitState(),
+      created: (options.now ?? new Date()).toISOString(),
+      runtime: releaseRuntime,
+      openapi: openapi === undefined ? null : canonicalDigest(openapi),
+      probes: { health: probes.health, smoke: probes.smoke, openapi: probes.openapi ?? null },
+    };
+    const stored = await options.store.put({ manifest, zip: packed.zip }, openapi);
+    await built?.place();
+    return stored;
+  } finally {
+    await built?.discard();
+  }
 }

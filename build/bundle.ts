@@ -1,5 +1,5 @@
 import { build, type BuildOptions, type Plugin } from "esbuild";
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { digestOf } from "../core/digest";
 import { type FleetConfig, loadFleetConfig } from "../core/fleet-config";
@@ -104,17 +104,63 @@ function settingsModule(settings: { docs: DocsSettings | null }): Plugin {
   };
 }
 
+/** A bundle built in a directory of its own, not yet in place. */
+export interface PrivateBundle extends Bundle {
+  /**
+   * Renames the bundle's files into `outdir` (each rename atomic), removes what an earlier build left there (the
+   * `docs/` of a config that no longer sets openapi), then the private directory.
+   */
+  place(): Promise<Bundle>;
+  /** Removes the private directory (a no-op once placed). */
+  discard(): Promise<void>;
+}
+
 /**
  * Bundles the app of `fleet.config.ts` with fleet's Lambda adapter into one self-contained CommonJS file exporting
  * `handler`, in `outdir`; with `openapi` set, also `docs/` (Scalar's bundle, served at `/docs`). Same sources, same
- * bytes: no timestamps, no absolute paths, fixed target.
+ * bytes: no timestamps, no absolute paths, fixed target. Built in a directory of its own and renamed into place, so
+ * concurrent builds never see each other's half-written file.
  */
 export async function buildBundle(outdir: string = defaultBundleDir, source: BundleSource = {}): Promise<Bundle> {
-  const file = path.join(outdir, "index.js");
+  return (await buildPrivateBundle(outdir, source)).place();
+}
+
+/**
+ * Builds the bundle into a fresh directory beside `outdir` that no other build writes to: a release packs, hashes
+ * and reads its OpenAPI document from there, so all of them come from the same bytes, then places it.
+ */
+export async function buildPrivateBundle(outdir: string = defaultBundleDir, source: BundleSource = {}): Promise<PrivateBundle> {
   const config = source.config ?? loadFleetConfig(source.root ?? repoRoot);
-  await mkdir(outdir, { recursive: true });
-  await writeDocsAssets(outdir, config.openapi);
-  await build(lambdaBuildOptions(file, { ...source, config }));
-  const code = await readFile(file);
-  return { dir: outdir, file, bytes: code.length, sha256: digestOf(code) };
+  await mkdir(path.dirname(outdir), { recursive: true });
+  // Beside outdir: the same filesystem, so placing is a rename.
+  const dir = await mkdtemp(path.join(path.dirname(outdir), `.${path.basename(outdir)}-`));
+  const discard = () => rm(dir, { recursive: true, force: true });
+  try {
+    const file = path.join(dir, "index.js");
+    await writeDocsAssets(dir, config.openapi);
+    await build(lambdaBuildOptions(file, { ...source, config }));
+    const code = await readFile(file);
+    const bundle: Bundle = { dir, file, bytes: code.length, sha256: digestOf(code) };
+    const place = async (): Promise<Bundle> => {
+      const ours = await filesUnder(dir);
+      for (const name of ours) {
+        await mkdir(path.dirname(path.join(outdir, name)), { recursive: true });
+        await rename(path.join(dir, name), path.join(outdir, name));
+      }
+      for (const name of await filesUnder(outdir)) if (!ours.includes(name)) await rm(path.join(outdir, name), { force: true });
+      for (const name of await readdir(outdir)) if (!ours.some((file) => file.split("/")[0] === name)) await rm(path.join(outdir, name), { recursive: true, force: true });
+      await discard();
+      return { ...bundle, dir: outdir, file: path.join(outdir, "index.js") };
+    };
+    return { ...bundle, place, discard };
+  } catch (error) {
+    await discard();
+    throw error;
+  }
+}
+
+/** The files under `dir`, as forward-slash paths relative to it. */
+export async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join("/"));
 }
