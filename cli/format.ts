@@ -1,8 +1,10 @@
-import type { LedgerRecord } from "../artifacts/ledger";
+import type { OutcomeRecord } from "../artifacts/ledger";
+import { describeLock, type StoredLock } from "../artifacts/lock";
 import type { ReleaseManifest } from "../artifacts/manifest";
 import type { PromotionPlan } from "../rollout/plans";
 import type { RolloutReport } from "../rollout/rollout";
 import type { SmokeResult } from "../rollout/smoke";
+import type { InterruptedRegion } from "../rollout/unfinished";
 import type { RegionAnswer } from "../targets/call-regions";
 import type { LiveRegion } from "../targets/target";
 
@@ -54,7 +56,15 @@ export function bodyStart(body: string, width = 60): string {
 }
 
 export function formatRollout(report: RolloutReport): string {
-  const rows = report.regions.map((o) => [o.account, o.region, o.result, short(o.from), short(o.to), o.live ? short(o.live) : o.result === "failed" ? "unknown" : "(none)", o.reason ?? ""]);
+  const rows = report.regions.map((o) => [
+    o.account,
+    o.region,
+    o.recovers && o.result !== "untouched" ? `${o.result} (redone)` : o.result,
+    short(o.from),
+    short(o.to),
+    o.live ? short(o.live) : o.result === "failed" ? "unknown" : "(none)",
+    o.reason ?? "",
+  ]);
   const verdict = report.ok ? "done" : report.interrupted ? "INTERRUPTED: changed regions were put back" : "FAILED: changed regions were put back";
   return `${report.action} ${report.stack}: ${verdict}\n${table(["ACCOUNT", "REGION", "RESULT", "FROM", "TO", "LIVE", "WHY"], rows)}${nextSteps(report)}`;
 }
@@ -70,14 +80,18 @@ function nextSteps(report: RolloutReport): string {
       `then 'fleet rollback${local} --stack ${report.stack} --to <digest> --yes' to put them on a known release\n`
     );
   }
-  if (report.interrupted) return `every region is on the release in LIVE; run the ${report.action} again to finish it\n`;
+  if (report.interrupted) return `every region is on the release in LIVE; run the ${report.action} again to finish it (rollout ${report.rollout})\n`;
   return `every region is on the release in LIVE; fix what WHY says (the release, or the region), then run the ${report.action} again\n`;
 }
 
 export function formatPlan(plan: PromotionPlan): string {
   const lines = [`promote ${plan.digest}`, `  from ${plan.from}: every region serves it and passed smoke`, `  to ${plan.to}:`];
   const width = Math.max(0, ...plan.current.map((r) => r.key.length));
-  for (const r of plan.current) lines.push(`    ${r.key.padEnd(width)}  ${r.release ?? "(no release)"} -> ${r.release === plan.digest ? "(already there)" : plan.digest}`);
+  for (const r of plan.current) {
+    const left = plan.unfinished.find((u) => u.key === r.key);
+    if (left) lines.push(`    ${r.key.padEnd(width)}  ${left.from ?? "(no release)"} or ${left.to} (unfinished rollout ${left.rollout}) -> ${plan.digest}, redone`);
+    else lines.push(`    ${r.key.padEnd(width)}  ${r.release ?? "(no release)"} -> ${r.release === plan.digest ? "(already there)" : plan.digest}`);
+  }
   lines.push("  waves:");
   plan.waves.forEach((wave, i) => lines.push(`    ${i + 1}. ${wave.join(", ") || "(nothing to do)"}`));
   lines.push("  API changes:");
@@ -86,21 +100,42 @@ export function formatPlan(plan: PromotionPlan): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** What `fleet rollback` is about to do: each region's release now and the one it goes back to. */
-export function formatRollbackPlan(stack: string, regions: { key: string; from: string | null; to: string }[]): string {
-  return `rollback ${stack}\n${table(["REGION", "FROM", "TO"], regions.map((r) => [r.key, r.from ?? "(none)", r.from === r.to ? `${r.to} (already there)` : r.to]))}`;
+/**
+ * What `fleet rollback` is about to do: each region's release now and the one it goes back to; a region an
+ * unfinished rollout left may be on either of its digests.
+ */
+export function formatRollbackPlan(stack: string, regions: { key: string; from: string | null; to: string; unfinished?: InterruptedRegion }[]): string {
+  const now = (r: (typeof regions)[number]) => (r.unfinished ? `${r.unfinished.from ?? "(none)"} or ${r.unfinished.to} (unfinished rollout ${r.unfinished.rollout})` : (r.from ?? "(none)"));
+  return `rollback ${stack}\n${table(["REGION", "FROM", "TO"], regions.map((r) => [r.key, now(r), r.from === r.to && !r.unfinished ? `${r.to} (already there)` : r.to]))}`;
 }
 
 export function formatLive(stack: string, live: LiveRegion[]): string {
   return `${stack}\n${table(["ACCOUNT", "REGION", "RELEASE", "URL"], live.map((r) => [r.account, r.region, r.release ?? "(none)", r.url ?? "-"]))}`;
 }
 
-export function formatLedger(records: LedgerRecord[]): string {
+export function formatLedger(records: OutcomeRecord[]): string {
   if (records.length === 0) return "no history yet\n";
   return table(
     ["TIME", "ACTION", "STACK", "REGION", "FROM", "TO", "RESULT", "WHO"],
     records.map((r) => [r.time, r.action, r.stack, `${r.account}/${r.region}`, short(r.from), short(r.to), r.result, r.who]),
   );
+}
+
+/** The locks and the regions unfinished rollouts left in doubt, for `fleet status`; empty when there are none. */
+export function formatUnfinished(locks: StoredLock[], interrupted: InterruptedRegion[]): string {
+  const parts: string[] = [];
+  if (locks.length > 0) {
+    parts.push(`locks\n${table(["STACK", "HELD BY", "STATE"], locks.map((l) => [l.stack, describeLock(l), l.stale ? `stale: ${l.stale}` : "held"]))}`);
+  }
+  if (interrupted.length > 0) {
+    parts.push(
+      `unfinished rollouts (each region is on FROM or TO)\n${table(
+        ["STACK", "REGION", "FROM", "TO", "ROLLOUT", "SINCE"],
+        interrupted.map((r) => [r.stack, r.key, r.from ?? "(none)", r.to, r.rollout, r.since]),
+      )}`,
+    );
+  }
+  return parts.map((part) => `${part}\n`).join("");
 }
 
 /** `sha256:` and 12 hex digits: enough to tell releases apart in a table; --json has them whole. */

@@ -5,6 +5,8 @@ import { FleetError } from "../core/errors";
 import { repoRoot } from "../core/paths";
 import { addCommand, CliError } from "./command";
 import { commands } from "./commands";
+// Loaded before any command runs: a closed stdout or stderr (EPIPE) is then noted, never an uncaught 'error'.
+import { err } from "./output";
 
 /**
  * Parses argv with commander and runs the command; resolves to the exit code: 0 done (help and --version too),
@@ -49,10 +51,10 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (error instanceof CliError || error instanceof FleetError) {
-      process.stderr.write(`fleet: ${error.message}\n`);
+      err(`fleet: ${error.message}\n`);
       process.exitCode = error instanceof CliError ? error.exitCode : 1;
     } else {
-      process.stderr.write(`fleet: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      err(`fleet: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
       process.exitCode = 1;
     }
   },

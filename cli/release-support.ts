@@ -12,6 +12,8 @@ import type { ReleaseStore } from "../artifacts/store/store";
 import { LocalTarget } from "../targets/local-target";
 import { PulumiTarget } from "../targets/pulumi-target";
 import type { Progress, Target } from "../targets/target";
+import type { Interrupt } from "./interrupt";
+import { err, outOrErr } from "./output";
 
 /** The flags every release command shares. */
 export const targetOptions = {
@@ -20,8 +22,13 @@ export const targetOptions = {
   json: { type: "boolean", description: "print the result as JSON on stdout (progress stays on stderr)" },
 } as const;
 
-/** Progress lines go to stderr so `--json` output on stdout stays parseable. */
-export const progress: Progress = (line) => process.stderr.write(`${line}\n`);
+/** The flags of the commands that change a stack: how long to wait for another rollout of it. */
+export const lockOptions = {
+  wait: { type: "string", value: "duration", description: "when another rollout holds the stack, wait up to this long for it (e.g. 30s, 10m, 1h) instead of refusing" },
+} as const;
+
+/** Progress lines go to stderr so `--json` output on stdout stays parseable; a closed stderr drops them. */
+export const progress: Progress = (line) => err(`${line}\n`);
 
 /** Loads a stage, turning an unknown or invalid stack into a CLI error that names it. */
 export function stageOf(stack: string | undefined, flag = "--stack", loader: StageLoader = loadStage): Stage {
@@ -65,30 +72,23 @@ export async function asCli<T>(body: () => Promise<T>): Promise<T> {
 
 /**
  * Asks "yes/no" on the terminal unless `yes`; without a terminal and without --yes it refuses, because nobody
- * could have read the plan.
+ * could have read the plan. Ctrl-C (or `signal`) at the question cancels.
  */
-export async function confirm(question: string, yes: boolean | undefined): Promise<void> {
+export async function confirm(question: string, yes: boolean | undefined, signal?: AbortSignal): Promise<void> {
   if (yes) return;
   if (!process.stdin.isTTY) throw new CliError(`refusing to continue without confirmation: stdin is not a terminal. Re-run with --yes (or --dry-run to see the plan)`, 2);
   const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const asking = new AbortController();
+  const cancel = () => asking.abort();
+  rl.on("SIGINT", cancel);
+  signal?.addEventListener("abort", cancel, { once: true });
   try {
-    const answer = (await rl.question(`${question} [y/N] `)).trim().toLowerCase();
+    const answer = (await rl.question(`${question} [y/N] `, { signal: asking.signal }).catch(() => "")).trim().toLowerCase();
     if (answer !== "y" && answer !== "yes") throw new CliError("cancelled: nothing was changed", 1);
   } finally {
+    signal?.removeEventListener("abort", cancel);
     rl.close();
   }
-}
-
-/** An AbortSignal that Ctrl-C aborts (once); the rollout finishes or reverts the region in flight, then reports. */
-export function interruptSignal(): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onInterrupt = () => {
-    if (controller.signal.aborted) return;
-    process.stderr.write("\ninterrupted: finishing the region in flight, then putting changed regions back…\n");
-    controller.abort();
-  };
-  process.on("SIGINT", onInterrupt);
-  return { signal: controller.signal, dispose: () => process.off("SIGINT", onInterrupt) };
 }
 
 /** A positive integer flag, e.g. `--timeout 5000`, or a usage error naming it. */
@@ -99,11 +99,25 @@ export function positiveInt(value: string | undefined, flag: string, fallback: n
   return n;
 }
 
-/** Prints a rollout report (table or JSON) and gives the exit code: 0 done, 1 failed, 130 interrupted. */
-export function finishRollout(report: RolloutReport, json: boolean | undefined): number {
-  process.stdout.write(json ? `${JSON.stringify(report)}\n` : formatRollout(report));
+/** `30s`, `10m`, `1h`, `500ms` as milliseconds, or a usage error naming the flag. */
+export function durationArg(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d{1,9})(ms|s|m|h)$/.exec(value.trim());
+  if (!match) throw new CliError(`${flag} '${value}' is not a duration. Fix: a whole number and a unit, e.g. ${flag} 30s, 10m or 1h`, 2);
+  return Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as "ms" | "s" | "m" | "h"];
+}
+
+/**
+ * Prints a rollout report (table or JSON) on stdout, or on stderr when stdout is closed, and gives the exit code:
+ * 0 done, 1 failed, 128 + the signal's number when a signal or a closed output interrupted it.
+ */
+export async function finishRollout(report: RolloutReport, json: boolean | undefined, interrupt: Interrupt): Promise<number> {
+  const code = report.ok ? 0 : report.interrupted && interrupt.signal.aborted ? interrupt.exitCode() : 1;
+  // The rollout is over: a closed stdout now only moves the report to stderr.
+  interrupt.dispose();
+  await outOrErr(json ? `${JSON.stringify(report)}\n` : formatRollout(report));
   if (report.ledgerError) throw new CliError(`the regions are as reported above, but the ledger was not written: ${report.ledgerError}`, 1);
-  return report.ok ? 0 : report.interrupted ? 130 : 1;
+  return code;
 }
 
 /**

@@ -19,6 +19,11 @@ export class InvalidStackNameError extends FleetError {
   }
 }
 
+/** Whether Pulumi would accept the name: for checks that report a bad one their own way (a ledger line, a lock). */
+export function isStackName(stack: string): boolean {
+  return pulumiStackName.test(stack);
+}
+
 /**
  * The stack name, when Pulumi would accept it: every command, the stage files, the local cloud and the Pulumi
  * program check a name here before using it. @throws InvalidStackNameError

@@ -1,6 +1,7 @@
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
+import { writeFileAtomic } from "../core/atomic-file";
 import { repoRoot } from "../core/paths";
 import { digestPattern, type Digest } from "../core/digest";
 import { checkStackName } from "../core/stack-name";
@@ -92,10 +93,7 @@ async function readJson(file: string): Promise<unknown> {
   }
 }
 
-// Write then rename, so a watcher never reads half a file.
+// A watcher (fleet start) never reads half a file, and a crash leaves the old state or the new one.
 async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(value, null, 2)}\n`);
-  await rename(temp, file);
+  await writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
 }

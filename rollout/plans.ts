@@ -1,6 +1,7 @@
 import type { Digest } from "../core/digest";
 import { FleetError } from "../core/errors";
 import type { LedgerRecord } from "../artifacts/ledger";
+import type { InterruptedRegion } from "./unfinished";
 import { diffOpenApi, type ApiChange } from "./openapi-diff";
 import type { ReleaseStore } from "../artifacts/store/store";
 import type { LiveRegion, Target } from "../targets/target";
@@ -21,6 +22,8 @@ export interface PromotionPlan {
   api: { base: Digest | null; changes: ApiChange[]; note?: string }[];
   /** The destination's regions, wave by wave. */
   waves: string[][];
+  /** Destination regions an unfinished rollout left in doubt: redone, whatever they seem to serve. */
+  unfinished: InterruptedRegion[];
 }
 
 export interface PromotionCheckOptions {
@@ -31,6 +34,8 @@ export interface PromotionCheckOptions {
   smokeTimeoutMs?: number;
   /** @default each release's own probes, from its manifest in the store */
   probes?: ProbesOf;
+  /** What unfinished rollouts left in doubt (`interruptedRegions` of the ledger). @default none */
+  unfinished?: InterruptedRegion[];
 }
 
 /**
@@ -55,8 +60,11 @@ export async function planPromotion(options: PromotionCheckOptions): Promise<Pro
   if (failed.length > 0) throw new FleetError(`${from} fails smoke, so ${digest} is not promoted: ${failed.map((r) => `${r.key}: ${r.failures.join("; ")}`).join(" | ")}`);
 
   const current = await destination.live();
+  const unfinished = (options.unfinished ?? []).filter((u) => u.stack === destination.stage.stack);
   const promoted = await store.openapi(digest);
-  const bases = [...new Set(current.map((r) => r.release ?? null))].filter((d) => d !== digest);
+  // A region in doubt may serve either digest of its unfinished rollout: compare with both.
+  const serving = [...current.map((r) => r.release ?? null), ...unfinished.flatMap((u) => [u.from, u.to])];
+  const bases = [...new Set(serving)].filter((d) => d !== digest);
   const api: PromotionPlan["api"] = [];
   for (const base of bases) {
     if (base === null) {
@@ -73,22 +81,31 @@ export async function planPromotion(options: PromotionCheckOptions): Promise<Pro
   if (breaking.length > 0 && !options.allowBreaking) {
     throw new FleetError(`${digest} breaks the API ${destination.stage.stack} serves:\n  ${breaking.map((c) => c.message).join("\n  ")}\npass --allow-breaking to promote anyway`);
   }
-  const pending = current.filter((r) => r.release !== digest).map((r) => r.key);
-  return { from, to: destination.stage.stack, digest, sourceSmoke, current, api, waves: planWaves(pending) };
+  const pending = current.filter((r) => r.release !== digest || unfinished.some((u) => u.key === r.key)).map((r) => r.key);
+  return { from, to: destination.stage.stack, digest, sourceSmoke, current, api, waves: planWaves(pending), unfinished };
 }
 
 /**
- * The digest each region goes back to: `to` everywhere when given, else, per region, the `from` of the ledger's
- * latest deploy or promote that put the region on what it serves now (rollbacks are skipped, so rolling back twice
- * walks further back instead of undoing the first rollback).
+ * The digest each region goes back to: `to` everywhere when given. Else, when an unfinished rollout left regions
+ * in doubt, only those, each to the digest it had before (the rest are where the ledger says). Else, per region,
+ * the `from` of the ledger's latest deploy or promote that put the region on what it serves now (rollbacks are
+ * skipped, so rolling back twice walks further back instead of undoing the first rollback).
  */
-export function rollbackTargets(live: LiveRegion[], ledger: LedgerRecord[], stack: string, to?: Digest): Record<string, Digest> {
+export function rollbackTargets(live: LiveRegion[], ledger: LedgerRecord[], stack: string, to?: Digest, unfinished: InterruptedRegion[] = []): Record<string, Digest> {
   if (to) return Object.fromEntries(live.map((r) => [r.key, to]));
+  const left = unfinished.filter((u) => u.stack === stack);
+  if (left.length > 0) {
+    const none = left.find((u) => u.from === null);
+    if (none) throw new FleetError(`${stack} ${none.key} served no release before the unfinished rollout ${none.rollout}: pass --to sha256:<hex> to put it on one`);
+    return Object.fromEntries(left.map((u) => [u.key, u.from!]));
+  }
   const desired: Record<string, Digest> = {};
   for (const region of live) {
-    const last = [...ledger].reverse().find((r) => r.stack === stack && `${r.account}/${r.region}` === region.key && r.action !== "rollback" && r.result === "changed" && r.to === region.release);
+    const last = [...ledger]
+      .reverse()
+      .find((r) => r.step === "outcome" && r.stack === stack && `${r.account}/${r.region}` === region.key && r.action !== "rollback" && r.result === "changed" && r.to === region.release);
     if (!last?.from) throw new FleetError(`no earlier release of ${stack} ${region.key} in the ledger: pass --to sha256:<hex> (see 'fleet status --stack ${stack}')`);
-    desired[region.key] = last.from as Digest;
+    desired[region.key] = last.from;
   }
   return desired;
 }

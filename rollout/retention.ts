@@ -12,8 +12,9 @@ export function releasesToKeep(ledger: readonly LedgerRecord[], stack: string, a
   const kept: Digest[] = [];
   for (let i = ledger.length - 1; i >= 0 && kept.length < count; i--) {
     const record = ledger[i]!;
-    if (record.stack !== stack || record.account !== account || record.region !== region || record.live === null) continue;
-    if (!kept.includes(record.live as Digest)) kept.push(record.live as Digest);
+    // Outcomes say what a region served; an intent only what it was about to.
+    if (record.step !== "outcome" || record.stack !== stack || record.account !== account || record.region !== region || record.live === null) continue;
+    if (!kept.includes(record.live)) kept.push(record.live);
   }
   return kept;
 }
@@ -26,7 +27,7 @@ export function releasesToKeep(ledger: readonly LedgerRecord[], stack: string, a
 export async function pruneAfterRollout(target: Target, store: ReleaseStore, progress: Progress): Promise<string | undefined> {
   if (!target.prune) return undefined;
   try {
-    const ledger = await store.ledger();
+    const ledger = (await store.ledger()).records;
     const { stage } = target;
     const keep = Object.fromEntries(stage.regions.map((r) => [regionKey(r.account, r.region), releasesToKeep(ledger, stage.stack, r.account, r.region, stage.config.keepVersions)]));
     await target.prune(keep, progress);

@@ -14,8 +14,9 @@ export interface PulumiStackLike {
   getConfig(key: string, path?: boolean): Promise<{ value: string; secret?: boolean }>;
   setAllConfig(config: Record<string, { value: string; secret?: boolean }>, path?: boolean): Promise<void>;
   removeConfig(key: string, path?: boolean): Promise<void>;
-  up(options: { onOutput: (out: string) => void }): Promise<unknown>;
-  preview(options: { onOutput: (out: string) => void }): Promise<unknown>;
+  /** `signal` is the Automation API's own cancel (`UpOptions.signal`): aborting it sends the pulumi CLI SIGINT. */
+  up(options: { onOutput: (out: string) => void; signal?: AbortSignal }): Promise<unknown>;
+  preview(options: { onOutput: (out: string) => void; signal?: AbortSignal }): Promise<unknown>;
 }
 
 /** Opens stack `<name>` of this repository's Pulumi project. */
@@ -115,7 +116,7 @@ export class PulumiTarget implements Target {
     });
   }
 
-  async apply(releases: Record<string, Digest | null>, progress: Progress): Promise<void> {
+  async apply(releases: Record<string, Digest | null>, progress: Progress, signal?: AbortSignal): Promise<void> {
     const stack = await this.open();
     const live = await this.live();
     // Taking the release away from regions that serve none (the revert of a first wave whose up never ran):
@@ -124,20 +125,21 @@ export class PulumiTarget implements Target {
     if (Object.entries(releases).every(([key, digest]) => digest === null && servesNone(key))) return;
     await this.configure(stack, releases);
     progress(`${this.stage.stack}: pulumi up (${Object.keys(releases).join(", ")})`);
-    await stack.up({ onOutput: lines(progress, this.stage.stack) });
+    // Pulumi cancels an update on SIGINT and leaves its state consistent; the Automation API sends it on abort.
+    await stack.up({ onOutput: lines(progress, this.stage.stack), ...(signal ? { signal } : {}) });
   }
 
   /**
    * `pulumi preview` of a change: what `apply` would do, without doing it. Puts back the exact `fleet:release` and
    * `fleet:releases` it found (e.g. `build`), not what the outputs say, so a dry run leaves Pulumi.<stack>.yaml as is.
    */
-  async preview(releases: Record<string, Digest | null>, progress: Progress): Promise<void> {
+  async preview(releases: Record<string, Digest | null>, progress: Progress, signal?: AbortSignal): Promise<void> {
     const stack = await this.open();
     const release = await configValue(stack, releaseKey);
     const perRegion = await configValue(stack, releasesKey);
     await this.configure(stack, releases);
     try {
-      await stack.preview({ onOutput: lines(progress, this.stage.stack) });
+      await stack.preview({ onOutput: lines(progress, this.stage.stack), ...(signal ? { signal } : {}) });
     } catch (error) {
       throw new FleetError(`pulumi preview of stack ${this.stage.stack} failed: ${firstLine(error)}`);
     } finally {

@@ -23,11 +23,12 @@ export interface Target {
   live(): Promise<LiveRegion[]>;
   /**
    * Puts each listed region on its digest (`null`: take the region's release away, only for a first deploy that
-   * failed); regions not listed keep theirs. Resolves once the change is live.
+   * failed); regions not listed keep theirs. Resolves once the change is live. Aborting `signal` cancels what can
+   * be cancelled cleanly (Pulumi: the `pulumi up` in flight), which then rejects.
    */
-  apply(releases: Record<string, Digest | null>, progress: Progress): Promise<void>;
+  apply(releases: Record<string, Digest | null>, progress: Progress, signal?: AbortSignal): Promise<void>;
   /** Shows what `apply` would change without changing it (Pulumi: `pulumi preview`); absent where there is nothing more to show than the plan. */
-  preview?(releases: Record<string, Digest | null>, progress: Progress): Promise<void>;
+  preview?(releases: Record<string, Digest | null>, progress: Progress, signal?: AbortSignal): Promise<void>;
   /**
    * Checks, before a rollout's first change, the limits the cloud enforces that the stage file cannot show
    * offline (Lambda's unreserved concurrency per region). Throws a FleetError naming each region that would fail,

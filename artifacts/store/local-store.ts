@@ -1,13 +1,20 @@
-import { appendFile, mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { appendFile, link, mkdir, open, readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
+import { writeFileAtomic } from "../../core/atomic-file";
 import { digestOf, type Digest, hexOf } from "../../core/digest";
-import { parseLedgerLine, type LedgerRecord } from "../ledger";
+import { checkStackName } from "../../core/stack-name";
+import { ledgerLines, parseLedger, type LedgerRead, type LedgerRecord } from "../ledger";
+import { deadHolder, StackLockRecord, type StoredLock } from "../lock";
 import { parseManifest, type ReleaseManifest } from "../manifest";
 import { ArtifactError, manifestsNamedBy, type ReleaseStore, type StoredRelease } from "./store";
 
 const ledgerFile = "ledger.jsonl";
 
-/** A release store in a local directory (default `.fleet/releases/`): `<hex>.zip`, `<hex>.json`, `<hex>.openapi.json`, `ledger.jsonl`. */
+/**
+ * A release store in a local directory (default `.fleet/releases/`): `<hex>.zip`, `<hex>.json`, `<hex>.openapi.json`,
+ * `ledger.jsonl` and `locks/<stack>.lock`.
+ */
 export class LocalReleaseStore implements ReleaseStore {
   readonly location: string;
 
@@ -23,9 +30,9 @@ export class LocalReleaseStore implements ReleaseStore {
     await this.writing(async () => {
       await mkdir(this.root, { recursive: true });
       // The zip first and the manifest last: a manifest is only ever beside a complete zip.
-      await atomicWrite(path.join(this.root, `${hex}.zip`), release.zip);
-      await atomicWrite(path.join(this.root, `${hex}.openapi.json`), Buffer.from(`${JSON.stringify(openapi ?? null)}\n`));
-      await atomicWrite(path.join(this.root, `${hex}.json`), Buffer.from(`${JSON.stringify(release.manifest, null, 2)}\n`));
+      await writeFileAtomic(path.join(this.root, `${hex}.zip`), release.zip);
+      await writeFileAtomic(path.join(this.root, `${hex}.openapi.json`), `${JSON.stringify(openapi ?? null)}\n`);
+      await writeFileAtomic(path.join(this.root, `${hex}.json`), `${JSON.stringify(release.manifest, null, 2)}\n`);
     });
     return release.manifest;
   }
@@ -87,11 +94,26 @@ export class LocalReleaseStore implements ReleaseStore {
     return manifestsNamedBy(names, (digest) => this.manifest(digest));
   }
 
+  /**
+   * Appends whole lines with one write to the end of the file (O_APPEND: concurrent appends never interleave), then
+   * fsyncs. A torn last line left by a crash gets its newline first, so the new records never glue onto it.
+   */
   async appendLedger(records: LedgerRecord[]): Promise<void> {
     if (records.length === 0) return;
+    const lines = ledgerLines(records);
     await this.writing(async () => {
       await mkdir(this.root, { recursive: true });
-      await appendFile(path.join(this.root, ledgerFile), records.map((r) => `${JSON.stringify(r)}\n`).join(""));
+      const handle = await open(path.join(this.root, ledgerFile), "a+");
+      try {
+        const { size } = await handle.stat();
+        const last = Buffer.alloc(1);
+        const torn = size > 0 && (await handle.read(last, 0, 1, size - 1)).bytesRead === 1 && last[0] !== 0x0a;
+        let pending = Buffer.from(`${torn ? "\n" : ""}${lines}`);
+        while (pending.length > 0) pending = pending.subarray((await handle.write(pending)).bytesWritten);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
     });
   }
 
@@ -103,16 +125,71 @@ export class LocalReleaseStore implements ReleaseStore {
     });
   }
 
-  async ledger(): Promise<LedgerRecord[]> {
+  async ledger(): Promise<LedgerRead> {
     const file = path.join(this.root, ledgerFile);
     const text = await readIfExists(file);
-    if (!text) return [];
-    return text
-      .toString("utf8")
-      .split("\n")
-      .map((line, index) => ({ line, index }))
-      .filter(({ line }) => line.trim() !== "")
-      .map(({ line, index }) => parseLedgerLine(line, `${file}:${index + 1}`));
+    return text ? parseLedger(text.toString("utf8"), path.relative(process.cwd(), file)) : { records: [], warnings: [] };
+  }
+
+  async createLock(record: StackLockRecord): Promise<StoredLock | undefined> {
+    const file = this.lockFile(record.stack);
+    return this.writing(async () => {
+      await mkdir(path.dirname(file), { recursive: true });
+      // Written whole and synced under a name of its own, then linked to the lock's name: link(2) fails when the
+      // name exists, so exactly one of two rollouts gets the lock, and a lock file is never seen half-written.
+      const temp = `${file}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
+      try {
+        const handle = await open(temp, "wx");
+        try {
+          await handle.writeFile(`${JSON.stringify(record, null, 2)}\n`);
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+        await link(temp, file);
+        return { stack: record.stack, record, stale: undefined, version: record.rollout };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "EEXIST") return undefined;
+        throw error;
+      } finally {
+        await rm(temp, { force: true });
+      }
+    });
+  }
+
+  async readLock(stack: string): Promise<StoredLock | undefined> {
+    const file = this.lockFile(stack);
+    const bytes = await readIfExists(file);
+    if (bytes === undefined) return undefined;
+    let json: unknown;
+    try {
+      json = JSON.parse(bytes.toString("utf8"));
+    } catch {
+      json = undefined;
+    }
+    const parsed = StackLockRecord.safeParse(json);
+    if (!parsed.success || parsed.data.stack !== stack) {
+      return { stack, record: undefined, stale: `its file ${path.relative(process.cwd(), file)} is not a valid lock`, version: digestOf(bytes) };
+    }
+    return { stack, record: parsed.data, stale: deadHolder(parsed.data), version: parsed.data.rollout };
+  }
+
+  /** A file lock lasts as long as its file: renewing checks it is still this one. */
+  async renewLock(lock: StoredLock): Promise<StoredLock | undefined> {
+    const current = await this.readLock(lock.stack);
+    return current?.version === lock.version ? current : undefined;
+  }
+
+  async deleteLock(lock: StoredLock): Promise<boolean> {
+    // Read, compare, remove: a file has no conditional delete, so a lock broken and taken again in the instant
+    // between the two could go too; it takes a `fleet unlock` and a new rollout in that instant.
+    if ((await this.readLock(lock.stack))?.version !== lock.version) return false;
+    await rm(this.lockFile(lock.stack), { force: true });
+    return true;
+  }
+
+  private lockFile(stack: string): string {
+    return path.join(this.root, "locks", `${checkStackName(stack)}.lock`);
   }
 
   private async verifies(digest: Digest): Promise<boolean> {
@@ -122,9 +199,9 @@ export class LocalReleaseStore implements ReleaseStore {
     );
   }
 
-  private async writing(write: () => Promise<void>): Promise<void> {
+  private async writing<T>(write: () => Promise<T>): Promise<T> {
     try {
-      await write();
+      return await write();
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === "EACCES" || code === "EPERM" || code === "EROFS" || code === "ENOTDIR" || code === "EISDIR" || code === "EEXIST") {
@@ -144,11 +221,4 @@ async function readIfExists(file: string): Promise<Buffer | undefined> {
     if (code === "ENOENT" || code === "ENOTDIR") return undefined;
     throw error;
   }
-}
-
-// Write then rename: a reader (or stacks/ during `pulumi up`) never sees half a zip.
-async function atomicWrite(file: string, data: Buffer): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, data);
-  await rename(temp, file);
 }

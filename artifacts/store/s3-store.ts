@@ -1,7 +1,8 @@
-import { randomBytes } from "node:crypto";
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { digestOf, type Digest, hexOf } from "../../core/digest";
-import { parseLedgerLine, type LedgerRecord } from "../ledger";
+import { checkStackName } from "../../core/stack-name";
+import { ledgerLines, parseLedger, type LedgerRead, type LedgerRecord } from "../ledger";
+import { StackLockRecord, type StoredLock } from "../lock";
 import { parseManifest, type ReleaseManifest } from "../manifest";
 import { ArtifactError, manifestsNamedBy, type ReleaseStore, type StoredRelease } from "./store";
 
@@ -12,18 +13,33 @@ export function parseS3Url(url: string): { bucket: string; prefix: string } {
   return { bucket: match[1]!, prefix: (match[2] ?? "").replace(/^\/+|\/+$/g, "") };
 }
 
+/** `ledger/<16-digit sequence number>.jsonl`: one object per append, numbered by the store, not by a clock. */
+const sequenceKey = (n: number) => `ledger/${String(n).padStart(16, "0")}.jsonl`;
+const sequenced = /^ledger\/(\d{16})\.jsonl$/;
+/** Objects written before the ledger was sequenced, named by the writer's clock: read first, in name order. */
+const timeNamed = /^ledger\/\d{4}-\d\d-\d\dT[\d:.]+Z-[0-9a-f]+\.jsonl$/;
+
 /**
  * A release store in an S3 bucket, same layout as the local one under `<prefix>/`. S3 cannot append, so each
- * ledger write is its own object `ledger/<time>-<random>.jsonl`; reading lists them in key (= time) order.
+ * ledger append is its own object, named by the next sequence number, claimed with a conditional put
+ * (`If-None-Match: *`): two clients never take the same number, and the order is the order of the appends
+ * whatever their clocks say.
  */
 export class S3ReleaseStore implements ReleaseStore {
   readonly location: string;
   private readonly bucket: string;
   private readonly prefix: string;
+  /** The last ledger sequence number this client took or saw. */
+  private sequence = 0;
 
+  /**
+   * @param options.leaseSeconds how long a stack lock lasts past its last renewal, by the store's clock (a holder
+   * renews it every third of that) @default 60
+   */
   constructor(
     url: string,
     private readonly client: S3Client = new S3Client(s3ConfigFromEnv()),
+    private readonly options: { leaseSeconds?: number } = {},
   ) {
     ({ bucket: this.bucket, prefix: this.prefix } = parseS3Url(url));
     this.location = url;
@@ -72,8 +88,16 @@ export class S3ReleaseStore implements ReleaseStore {
 
   async appendLedger(records: LedgerRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const key = `ledger/${new Date().toISOString()}-${randomBytes(4).toString("hex")}.jsonl`;
-    await this.write(key, Buffer.from(records.map((r) => `${JSON.stringify(r)}\n`).join("")), "application/x-ndjson");
+    const body = Buffer.from(ledgerLines(records));
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const next = (await this.lastSequence()) + 1;
+      if (await this.create(sequenceKey(next), body, "application/x-ndjson")) {
+        this.sequence = next;
+        return;
+      }
+      // Another client claimed that number first: find the new last one and take the next.
+    }
+    throw new ArtifactError(`could not claim a ledger sequence number in ${this.location} after 100 attempts: too many writers at once; run the command again`);
   }
 
   async assertWritable(): Promise<void> {
@@ -81,34 +105,108 @@ export class S3ReleaseStore implements ReleaseStore {
     await this.write(".write-check", Buffer.alloc(0), "application/octet-stream");
   }
 
-  async ledger(): Promise<LedgerRecord[]> {
-    const keys = (await this.keys("ledger/")).sort();
-    const records: LedgerRecord[] = [];
-    for (const key of keys) {
-      const body = await this.read(key);
-      if (!body) continue;
-      body
-        .toString("utf8")
-        .split("\n")
-        .forEach((line, index) => {
-          if (line.trim() !== "") records.push(parseLedgerLine(line, `${this.location}/${key}:${index + 1}`));
-        });
+  async ledger(): Promise<LedgerRead> {
+    const keys = await this.keys("ledger/");
+    const read: LedgerRead = { records: [], warnings: [] };
+    for (const key of keys.filter((k) => !sequenced.test(k) && !timeNamed.test(k))) read.warnings.push(`${this.location}/${key}: skipped: not a ledger object name`);
+    // Sorting the names sorts the zero-padded sequence numbers; time-named objects come from before them.
+    const ordered = [...keys.filter((k) => timeNamed.test(k)).sort(), ...keys.filter((k) => sequenced.test(k)).sort()];
+    const bodies = await Promise.all(ordered.map((key) => this.read(key)));
+    ordered.forEach((key, i) => {
+      if (!bodies[i]) return;
+      const part = parseLedger(bodies[i].toString("utf8"), `${this.location}/${key}`);
+      read.records.push(...part.records);
+      read.warnings.push(...part.warnings);
+    });
+    return read;
+  }
+
+  async createLock(record: StackLockRecord): Promise<StoredLock | undefined> {
+    const leased = { ...record, leaseSeconds: this.options.leaseSeconds ?? 60 };
+    const etag = await this.conditionalPut(this.lockKey(record.stack), Buffer.from(`${JSON.stringify(leased, null, 2)}\n`), { IfNoneMatch: "*" });
+    return etag === undefined ? undefined : { stack: record.stack, record: leased, stale: undefined, version: etag };
+  }
+
+  /**
+   * The lock and whether its lease has run out, measured by the store's clock alone (the object's Last-Modified
+   * against the Date of the answer), so a client whose clock is off never takes a live lock for a stale one.
+   */
+  async readLock(stack: string): Promise<StoredLock | undefined> {
+    const key = this.lockKey(stack);
+    const command = new GetObjectCommand({ Bucket: this.bucket, Key: this.key(key) });
+    let serverDate: string | undefined;
+    command.middlewareStack.add(
+      (next) => async (args) => {
+        const result = await next(args);
+        serverDate = (result.response as { headers?: Record<string, string> }).headers?.date;
+        return result;
+      },
+      { step: "deserialize", name: "fleetServerDate" },
+    );
+    let object;
+    try {
+      object = await this.client.send(command);
+    } catch (error) {
+      if ((error as { name?: string }).name === "NoSuchKey") return undefined;
+      throw new ArtifactError(`cannot read ${this.location}/${key} (${(error as { name?: string }).name ?? (error as Error).message}): check the bucket and your AWS credentials`);
     }
-    return records;
+    const body = Buffer.from(await object.Body!.transformToByteArray());
+    const version = object.ETag ?? digestOf(body);
+    let json: unknown;
+    try {
+      json = JSON.parse(body.toString("utf8"));
+    } catch {
+      json = undefined;
+    }
+    const parsed = StackLockRecord.safeParse(json);
+    if (!parsed.success || parsed.data.stack !== stack) return { stack, record: undefined, stale: `${this.location}/${key} is not a valid lock`, version };
+    const lease = (parsed.data.leaseSeconds ?? this.options.leaseSeconds ?? 60) * 1000;
+    const age = serverDate && object.LastModified ? new Date(serverDate).getTime() - object.LastModified.getTime() : 0;
+    const stale = age > lease ? `its lease ran out ${Math.round((age - lease) / 1000)} s ago (last renewed ${object.LastModified!.toISOString()}, by the store's clock)` : undefined;
+    return { stack, record: parsed.data, stale, version };
+  }
+
+  /** Renews the lease: the same bytes put again, only if the lock is still this one (`If-Match`). */
+  async renewLock(lock: StoredLock): Promise<StoredLock | undefined> {
+    if (!lock.record) return undefined;
+    const etag = await this.conditionalPut(this.lockKey(lock.stack), Buffer.from(`${JSON.stringify(lock.record, null, 2)}\n`), { IfMatch: lock.version });
+    return etag === undefined ? undefined : { ...lock, version: etag };
+  }
+
+  async deleteLock(lock: StoredLock): Promise<boolean> {
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.key(this.lockKey(lock.stack)), IfMatch: lock.version }));
+      return true;
+    } catch (error) {
+      if (conditionFailed(error) || (error as { name?: string }).name === "NoSuchKey") return false;
+      throw this.notWritable(error);
+    }
+  }
+
+  private lockKey(stack: string): string {
+    return `locks/${checkStackName(stack)}.json`;
+  }
+
+  /** The highest ledger sequence number taken (0 for none); lists only past the last one this client saw. */
+  private async lastSequence(): Promise<number> {
+    const keys = await this.keys("ledger/", this.sequence > 0 ? sequenceKey(this.sequence) : undefined);
+    return Math.max(this.sequence, ...keys.map((k) => Number(sequenced.exec(k)?.[1] ?? 0)));
   }
 
   private key(name: string): string {
     return this.prefix ? `${this.prefix}/${name}` : name;
   }
 
-  /** Keys under `<prefix>/<sub>`, relative to the prefix. */
-  private async keys(sub: string): Promise<string[]> {
+  /** Keys under `<prefix>/<sub>` (after `startAfter`, when given), relative to the prefix. */
+  private async keys(sub: string, startAfter?: string): Promise<string[]> {
     const keys: string[] = [];
     let token: string | undefined;
     do {
       let page;
       try {
-        page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.key(sub), ContinuationToken: token }));
+        page = await this.client.send(
+          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.key(sub), ContinuationToken: token, ...(startAfter ? { StartAfter: this.key(startAfter) } : {}) }),
+        );
       } catch (error) {
         const code = (error as { name?: string }).name ?? (error as Error).message;
         throw new ArtifactError(`cannot list ${this.location} (${code}): check the bucket exists and your credentials may s3:ListBucket`);
@@ -136,15 +234,44 @@ export class S3ReleaseStore implements ReleaseStore {
     try {
       await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.key(name), Body: body, ContentType: contentType }));
     } catch (error) {
-      const code = (error as { name?: string }).name ?? (error as Error).message;
-      throw new ArtifactError(`the release store ${this.location} is not writable (${code}): check the bucket exists and your credentials may s3:PutObject`);
+      throw this.notWritable(error);
     }
+  }
+
+  /** Writes `name` only if it does not exist yet (`If-None-Match: *`); false when it does. */
+  private async create(name: string, body: Buffer, contentType: string): Promise<boolean> {
+    return (await this.conditionalPut(name, body, { IfNoneMatch: "*" }, contentType)) !== undefined;
+  }
+
+  /** A put that S3 performs only if its condition holds: the new ETag, or undefined when it did not hold. */
+  private async conditionalPut(name: string, body: Buffer, condition: { IfNoneMatch: "*" } | { IfMatch: string }, contentType = "application/json"): Promise<string | undefined> {
+    try {
+      const put = await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.key(name), Body: body, ContentType: contentType, ...condition }));
+      return put.ETag ?? digestOf(body);
+    } catch (error) {
+      if (conditionFailed(error) || (error as { name?: string }).name === "NoSuchKey") return undefined;
+      throw this.notWritable(error);
+    }
+  }
+
+  private notWritable(error: unknown): ArtifactError {
+    const code = (error as { name?: string }).name ?? (error as Error).message;
+    return new ArtifactError(`the release store ${this.location} is not writable (${code}): check the bucket exists and your credentials may s3:PutObject`);
   }
 
   private async verifies(digest: Digest): Promise<boolean> {
     const zip = await this.read(`${hexOf(digest)}.zip`);
     return zip !== undefined && digestOf(zip) === digest;
   }
+}
+
+/**
+ * A conditional write lost: 412 (the precondition did not hold) or 409 (a concurrent conditional write to the same
+ * key won), as S3 answers `If-None-Match` / `If-Match`.
+ */
+function conditionFailed(error: unknown): boolean {
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return status === 412 || status === 409;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { type Digest, isDigest } from "../../core/digest";
 import { FleetError } from "../../core/errors";
-import type { LedgerRecord } from "../ledger";
+import type { LedgerRead, LedgerRecord } from "../ledger";
+import type { StackLockRecord, StoredLock } from "../lock";
 import type { ReleaseManifest } from "../manifest";
 
 /** A release as the store hands it over: the zip (sha256 already re-checked), its manifest and OpenAPI document. */
@@ -28,15 +29,26 @@ export interface ReleaseStore {
   openapi(digest: Digest): Promise<unknown>;
   /** Every release's manifest, newest first. */
   list(): Promise<ReleaseManifest[]>;
-  /** Appends records to the ledger. */
+  /** Appends records to the ledger, durably and as whole lines, in one write: they are read back in this order. */
   appendLedger(records: LedgerRecord[]): Promise<void>;
   /**
    * Throws `ArtifactError` when the ledger cannot be written. A rollout checks it before changing anything, so a
    * read-only store refuses the change instead of leaving regions changed and unrecorded.
    */
   assertWritable(): Promise<void>;
-  /** Every ledger record, oldest first. */
-  ledger(): Promise<LedgerRecord[]>;
+  /** Every ledger record, oldest first (in the order appended), and a warning per line that had to be skipped. */
+  ledger(): Promise<LedgerRead>;
+  /**
+   * Creates the stack's lock atomically when there is none (a file made with link(2), an S3 object put with
+   * `If-None-Match: *`); undefined when one exists already (readLock says whose).
+   */
+  createLock(record: StackLockRecord): Promise<StoredLock | undefined>;
+  /** The stack's lock, or undefined when it is not locked; whether its holder is gone is worked out here. */
+  readLock(stack: string): Promise<StoredLock | undefined>;
+  /** Keeps a held lock alive (S3: renews its lease); undefined when it is no longer that lock (broken, or taken). */
+  renewLock(lock: StoredLock): Promise<StoredLock | undefined>;
+  /** Removes the lock if it is still `lock`; false when it is gone already or is another one now. */
+  deleteLock(lock: StoredLock): Promise<boolean>;
 }
 
 /** A release that is missing from the store, or whose bytes or manifest no longer match what was stored. */

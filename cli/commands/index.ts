@@ -17,5 +17,6 @@ export const commands: Record<string, () => { default: Command<any> }> = {
   promote: () => require("./promote"),
   rollback: () => require("./rollback"),
   status: () => require("./status"),
+  unlock: () => require("./unlock"),
   bootstrap: () => require("./bootstrap"),
 };

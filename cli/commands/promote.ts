@@ -1,53 +1,75 @@
 import { actor } from "../../artifacts/git";
-import { asCli, confirm, finishRollout, interruptSignal, progress, stageForTarget, stageOf, storeOf, targetOf, targetOptions } from "../release-support";
+import { asCli, confirm, durationArg, finishRollout, lockOptions, progress, stageForTarget, stageOf, storeOf, targetOf, targetOptions } from "../release-support";
 import { formatPlan } from "../format";
 import { planPromotion } from "../../rollout/plans";
 import { rollout } from "../../rollout/rollout";
 import { defineCommand } from "../command";
+import { interruptSignal } from "../interrupt";
+import { out } from "../output";
+import { lockForRollout, readRolloutState } from "../rollout-session";
+import type { HeldStackLock } from "../../rollout/stack-lock";
 
 export default defineCommand({
   summary: "Move the exact release one stack runs into another, region by region, with smoke gates",
-  synopsis: "--from <stack> --to <stack> [--local] [--yes] [--dry-run] [--allow-breaking] [--json]",
+  synopsis: "--from <stack> --to <stack> [--local] [--yes] [--dry-run] [--allow-breaking] [--wait <duration>] [--json]",
   description: `Reads the digest live in --from and refuses unless every region there serves it and passes smoke, the artifact
 is in the store with its sha256 intact, and its OpenAPI document breaks nothing --to serves now (removed
 operation, new required input, narrowed type). Then rolls out: the first region of --to alone, smoke, then the
-rest; at the first failure every changed region goes back to its previous digest. Ctrl-C finishes or reverts
-the region in flight. Every region is recorded in the ledger.`,
+rest; at the first failure every changed region goes back to its previous digest. Every region is recorded in
+the ledger, before it changes and after.
+
+One rollout per stack: the lock of --to is held from the plan to the report; another rollout of it refuses,
+naming the holder (or waits, with --wait). Ctrl-C, SIGTERM, SIGHUP or a closed output finish or revert the region
+in flight, put changed regions back and report. Regions an interrupted rollout left unfinished are redone, never
+skipped as already there.`,
   options: {
     from: { type: "string", value: "stack", description: "the tested stack" },
     to: { type: "string", value: "stack", description: "the stack to change" },
     yes: { type: "boolean", description: "do not ask for confirmation (required when stdin is not a terminal)" },
     "dry-run": { type: "boolean", description: "print the plan (and, for real accounts, run pulumi preview) and change nothing" },
     "allow-breaking": { type: "boolean", description: "promote even when the API has breaking changes" },
+    ...lockOptions,
     ...targetOptions,
   },
   async run({ values }) {
     const source = stageOf(values.from, "--from");
     const destination = stageOf(values.to, "--to");
     const store = storeOf(values.store);
+    const waitMs = durationArg(values.wait, "--wait");
     const from = targetOf(source, values.local, store);
     const to = targetOf(destination, values.local, store);
     const interrupt = interruptSignal();
+    let lock: HeldStackLock | undefined;
     try {
+      // A dry run changes nothing, so it takes no lock; it still says what is unfinished or under way.
+      const session = values["dry-run"]
+        ? { ...(await asCli(() => readRolloutState(store, [destination.stack], values.local))), lock: undefined }
+        : await asCli(() => lockForRollout(store, destination.stack, { waitMs, local: values.local, signal: interrupt.signal }));
+      lock = session.lock;
       progress(`checking ${source.stack}: one digest everywhere, smoke, artifact, API…`);
-      const plan = await asCli(() => planPromotion({ source: from, destination: to, store, allowBreaking: values["allow-breaking"] === true }));
-      if (values["dry-run"]) {
+      const plan = await asCli(() => planPromotion({ source: from, destination: to, store, allowBreaking: values["allow-breaking"] === true, unfinished: session.interrupted }));
+      const current = [...plan.current.flatMap((r) => (r.release ? [r.release] : [])), ...plan.unfinished.flatMap((r) => (r.from ? [r.from] : []))];
+      if (!session.lock) {
         // Real accounts: let Pulumi show the resource changes too (streamed on stderr).
         if (to.preview) {
-          await asCli(() => stageForTarget(to, store, [plan.digest, ...plan.current.flatMap((r) => (r.release ? [r.release] : []))]));
-          await asCli(() => to.preview!(Object.fromEntries(plan.current.map((r) => [r.key, plan.digest])), progress));
+          await asCli(() => stageForTarget(to, store, [plan.digest, ...current]));
+          await asCli(() => to.preview!(Object.fromEntries(plan.current.map((r) => [r.key, plan.digest])), progress, interrupt.signal));
         }
-        process.stdout.write(values.json ? `${JSON.stringify({ dryRun: true, plan })}\n` : formatPlan(plan));
+        out(values.json ? `${JSON.stringify({ dryRun: true, plan })}\n` : formatPlan(plan));
         return 0;
       }
-      if (!values.json) process.stderr.write(formatPlan(plan));
-      await confirm(`promote ${plan.digest} to ${destination.stack}?`, values.yes);
+      if (!values.json) progress(formatPlan(plan).trimEnd());
+      await confirm(`promote ${plan.digest} to ${destination.stack}?`, values.yes, interrupt.signal);
       const desired = Object.fromEntries(plan.current.map((r) => [r.key, plan.digest]));
       // The current releases too: a failed wave is put back on them.
-      await asCli(() => stageForTarget(to, store, [plan.digest, ...plan.current.flatMap((r) => (r.release ? [r.release] : []))]));
-      const report = await asCli(async () => rollout({ target: to, action: "promote", desired, store, who: await actor(), progress, signal: interrupt.signal }));
-      return finishRollout(report, values.json);
+      await asCli(() => stageForTarget(to, store, [plan.digest, ...current]));
+      const held = session.lock;
+      const report = await asCli(async () =>
+        rollout({ target: to, action: "promote", desired, store, who: await actor(), progress, signal: AbortSignal.any([interrupt.signal, held.lost]), id: held.id, unfinished: plan.unfinished }),
+      );
+      return finishRollout(report, values.json, interrupt);
     } finally {
+      await lock?.release();
       interrupt.dispose();
       await Promise.all([from.close(), to.close()]);
     }

@@ -4,6 +4,8 @@ import { storedProbes } from "../../rollout/probes";
 import { smokeRegion, type SmokeResult } from "../../rollout/smoke";
 import type { LiveRegion } from "../../targets/target";
 import { defineCommand } from "../command";
+import { out } from "../output";
+import { readRolloutState } from "../rollout-session";
 
 export default defineCommand({
   summary: "Check every regional endpoint of a stack with the app's own probes (fleet.config.ts)",
@@ -23,6 +25,8 @@ call must answer its status. Prints a table (status, latency, digest); exits 1 w
     const store = storeOf(values.store);
     const target = targetOf(stage, values.local, store);
     try {
+      // A region an unfinished rollout left may be on either digest: say so, whatever smoke finds.
+      await asCli(() => readRolloutState(store, [stage.stack], values.local));
       const live = await asCli(() => target.live());
       // A region the stack records no release for has nothing to match: it fails rather than passing unchecked.
       const probesOf = storedProbes(store);
@@ -35,7 +39,7 @@ call must answer its status. Prints a table (status, latency, digest); exits 1 w
         }),
       );
       for (const r of results) progress(`${stage.stack} ${r.key}: ${r.ok ? "ok" : `FAILED: ${r.failures.join("; ")}`}`);
-      process.stdout.write(values.json ? `${JSON.stringify({ stack: stage.stack, ok: results.every((r) => r.ok), regions: results })}\n` : formatSmoke(stage.stack, results));
+      out(values.json ? `${JSON.stringify({ stack: stage.stack, ok: results.every((r) => r.ok), regions: results })}\n` : formatSmoke(stage.stack, results));
       return results.every((r) => r.ok) ? 0 : 1;
     } finally {
       await target.close();

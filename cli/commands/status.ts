@@ -1,12 +1,18 @@
+import type { OutcomeRecord } from "../../artifacts/ledger";
 import { listStageFiles } from "../../core/stage-file";
 import { asCli, positiveInt, stageOf, storeOf, targetOf, targetOptions } from "../release-support";
-import { formatLedger, formatLive } from "../format";
+import { formatLedger, formatLive, formatUnfinished } from "../format";
 import type { LiveRegion } from "../../targets/target";
 import { defineCommand } from "../command";
+import { out } from "../output";
+import { readRolloutState } from "../rollout-session";
 
 export default defineCommand({
   summary: "Which release is live in every region, and the recent deploys, promotions and rollbacks",
-  description: "Prints which release each account x region of each stack serves, then the latest records of the ledger.",
+  description: `Prints which release each account x region of each stack serves, the stacks' locks (a rollout under way, or
+one whose holder is gone), the regions an interrupted rollout left unfinished (each on one of two digests), then
+the latest outcomes of the ledger. --json prints { stacks, interrupted: [{ rollout, stack, key, account, region,
+from, to, since }], locks, history }.`,
   options: {
     stack: { type: "string", description: "one stack (default: every Pulumi.<stack>.yaml in the repository)" },
     limit: { type: "string", value: "n", description: "ledger records to show (default 10)" },
@@ -25,8 +31,11 @@ export default defineCommand({
         await target.close();
       }
     }
-    const history = (await asCli(() => store.ledger())).filter((r) => names.includes(r.stack)).slice(-limit);
-    if (values.json) process.stdout.write(`${JSON.stringify({ stacks, history })}\n`);
-    else process.stdout.write(`${stacks.map((s) => formatLive(s.stack, s.regions)).join("\n")}\nrecent history\n${formatLedger(history)}`);
+    const { records, locks, interrupted } = await asCli(() => readRolloutState(store, names, values.local));
+    const history = records.filter((r): r is OutcomeRecord => r.step === "outcome" && names.includes(r.stack)).slice(-limit);
+    if (values.json) {
+      const lockRows = locks.map((l) => ({ stack: l.stack, ...(l.record ?? {}), stale: l.stale ?? null }));
+      out(`${JSON.stringify({ stacks, interrupted, locks: lockRows, history })}\n`);
+    } else out(`${stacks.map((s) => formatLive(s.stack, s.regions)).join("\n")}\n${formatUnfinished(locks, interrupted)}recent history\n${formatLedger(history)}`);
   },
 });

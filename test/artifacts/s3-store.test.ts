@@ -1,19 +1,34 @@
 import assert from "node:assert/strict";
-import { hexOf } from "../../core/digest";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { hexOf, type Digest } from "../../core/digest";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { createRelease } from "../../artifacts/create-release";
+import type { LedgerRecord } from "../../artifacts/ledger";
+import type { StackLockRecord } from "../../artifacts/lock";
 import { parseS3Url, S3ReleaseStore } from "../../artifacts/store/s3-store";
 import { ArtifactError } from "../../artifacts/store/store";
+import { s3rverCredentials, startConditionalS3, type ConditionalS3 } from "../helpers/conditional-s3";
 import { testOpenApi, writeTestBundle, testProbes } from "../helpers/test-bundle";
 
-// s3rver ships no types; this is the part the test uses.
-const S3rver = require("s3rver") as new (options: object) => { run(): Promise<{ port: number }>; close(): Promise<void> };
+const to = `sha256:${"c".repeat(64)}` as Digest;
+// How far off the machines' clocks are, each way: S3 (and s3rver) refuse a request signed more than 15 minutes off.
+const skew = 10 * 60_000;
 
-describe("S3ReleaseStore (against s3rver on 127.0.0.1)", () => {
-  let server: InstanceType<typeof S3rver>;
+/** One outcome record, stamped with the clock of the machine that writes it. */
+function record(region: string, who: string, clock: Date): LedgerRecord {
+  return { step: "outcome", rollout: "20260101T000000Z-0000abcd", time: clock.toISOString(), action: "deploy", stack: "dev", account: "111111111111", region, from: null, to, result: "changed", live: to, who };
+}
+
+function lockRecord(rollout: string, since: Date): StackLockRecord {
+  return { stack: "prod", rollout, command: "fleet promote --from dev --to prod", holder: { user: "ci", host: "runner-7", pid: 4242 }, since: since.toISOString() };
+}
+
+describe("S3ReleaseStore (against s3rver on 127.0.0.1, with S3's conditional writes in front of it)", () => {
+  let s3: ConditionalS3;
   let dataDir: string;
   let bundle: string;
   let client: S3Client;
@@ -21,18 +36,11 @@ describe("S3ReleaseStore (against s3rver on 127.0.0.1)", () => {
   before(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), "fleet-s3rver-"));
     bundle = await writeTestBundle({ version: "s3" });
-    server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory: dataDir, configureBuckets: [{ name: "releases" }] });
-    const { port } = await server.run();
-    client = new S3Client({
-      endpoint: `http://127.0.0.1:${port}`,
-      forcePathStyle: true,
-      region: "us-east-1",
-      credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
-    });
+    s3 = await startConditionalS3(dataDir, ["releases"]);
+    client = s3.client();
   });
   after(async () => {
-    client?.destroy();
-    await server?.close();
+    await s3?.close();
     await rm(dataDir, { recursive: true, force: true });
     await rm(bundle, { recursive: true, force: true });
   });
@@ -56,14 +64,106 @@ describe("S3ReleaseStore (against s3rver on 127.0.0.1)", () => {
     await assert.rejects(store.get(digest), (error: Error) => error instanceof ArtifactError && /is corrupted/.test(error.message));
   });
 
-  it("appends ledger records as separate objects and reads them in order", async () => {
-    const store = new S3ReleaseStore("s3://releases/ledger-test", client);
-    const to = `sha256:${"c".repeat(64)}`;
-    for (const region of ["us-east-1", "eu-west-1"]) {
-      await store.appendLedger([{ time: new Date().toISOString(), action: "deploy", stack: "dev", account: "111111111111", region, from: null, to, result: "changed", live: to, who: "t" }]);
-      await new Promise((resolve) => setTimeout(resolve, 5));
+  it("s3rver alone ignores If-None-Match on a put (why the tests put S3's conditional writes in front of it)", async () => {
+    const direct = new S3Client({ endpoint: s3.upstream, forcePathStyle: true, region: "us-east-1", credentials: s3rverCredentials });
+    try {
+      const put = (body: string) => direct.send(new PutObjectCommand({ Bucket: "releases", Key: "probe/once", Body: body, IfNoneMatch: "*" }));
+      await put("first");
+      await put("second");
+      await assert.rejects(
+        client.send(new PutObjectCommand({ Bucket: "releases", Key: "probe/once", Body: "third", IfNoneMatch: "*" })),
+        (error: { $metadata?: { httpStatusCode?: number } }) => error.$metadata?.httpStatusCode === 412,
+      );
+    } finally {
+      direct.destroy();
     }
-    assert.deepEqual((await store.ledger()).map((r) => r.region), ["us-east-1", "eu-west-1"]);
+  });
+
+  it("orders the ledger by the sequence the store hands out, not by the clocks of the two machines that wrote it", async () => {
+    // Two processes, A's clock 10 minutes ahead and B's 10 minutes behind: by their clocks, B's record came first.
+    const append = (region: string, who: string, offset: number) =>
+      promisify(execFile)(process.execPath, ["--no-warnings", "--import", "tsx", path.join(__dirname, "../helpers/append-with-clock.ts")], {
+        env: { ...process.env, FLEET_S3_ENDPOINT: s3.endpoint, FLEET_TEST_STORE: "s3://releases/skew", FLEET_TEST_CLOCK_OFFSET_MS: String(offset), FLEET_TEST_RECORD: JSON.stringify(record(region, who, new Date())) },
+      });
+    await append("us-east-1", "A", skew);
+    await append("eu-west-1", "B", -skew);
+    await append("ap-south-1", "A", skew);
+    const read = await new S3ReleaseStore("s3://releases/skew", client).ledger();
+    assert.deepEqual(read.records.map((r) => [r.region, r.who]), [["us-east-1", "A"], ["eu-west-1", "B"], ["ap-south-1", "A"]]);
+    // Their clocks did disagree: the record written second says it was written first.
+    assert.ok(read.records[1]!.time < read.records[0]!.time);
+    assert.deepEqual(read.warnings, []);
+  });
+
+  it("loses no record when two clients append at the same time: each sequence number is claimed once", async () => {
+    const one = new S3ReleaseStore("s3://releases/race", s3.client(skew));
+    const two = new S3ReleaseStore("s3://releases/race", s3.client(-skew));
+    const regions = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-west-2", "eu-central-1", "ap-south-1"];
+    await Promise.all(regions.map((region, i) => (i % 2 ? two : one).appendLedger([record(region, i % 2 ? "two" : "one", new Date())])));
+    const read = await one.ledger();
+    assert.deepEqual(read.records.map((r) => r.region).sort(), [...regions].sort());
+    assert.deepEqual(read.warnings, []);
+  });
+
+  it("reads the time-named ledger objects of earlier versions first, and skips (with a warning) a line or an object it cannot read", async () => {
+    const store = new S3ReleaseStore("s3://releases/old", client);
+    const legacy = { ...record("us-east-1", "old", new Date("2026-01-01T00:00:00Z")) } as Record<string, unknown>;
+    delete legacy.step;
+    delete legacy.rollout;
+    await client.send(new PutObjectCommand({ Bucket: "releases", Key: "old/ledger/2026-01-01T00:00:00.000Z-0a1b2c3d.jsonl", Body: `${JSON.stringify(legacy)}\n` }));
+    await store.appendLedger([record("eu-west-1", "new", new Date())]);
+    const evil = JSON.stringify({ ...record("ap-south-1", "evil", new Date()), from: "sha256:../../../../tmp/evil" });
+    await client.send(new PutObjectCommand({ Bucket: "releases", Key: "old/ledger/0000000000000002.jsonl", Body: `${evil}\n` }));
+    await client.send(new PutObjectCommand({ Bucket: "releases", Key: "old/ledger/notes.txt", Body: "hello" }));
+    const read = await store.ledger();
+    assert.deepEqual(read.records.map((r) => [r.region, r.step]), [["us-east-1", "outcome"], ["eu-west-1", "outcome"]]);
+    assert.deepEqual(read.warnings, [
+      "s3://releases/old/ledger/notes.txt: skipped: not a ledger object name",
+      "s3://releases/old/ledger/0000000000000002.jsonl:1: skipped an unreadable ledger record (from: is not a sha256:<64 hex> digest)",
+    ]);
+  });
+
+  it("locks a stack once: a conditional put makes the lock, a second one is refused, and readLock names the holder", async () => {
+    const store = new S3ReleaseStore("s3://releases/locks", client);
+    const held = await store.createLock(lockRecord("20260101T000000Z-00000001", new Date()));
+    assert.ok(held);
+    assert.equal(await store.createLock(lockRecord("20260101T000000Z-00000002", new Date())), undefined);
+    const read = await store.readLock("prod");
+    assert.deepEqual([read?.record?.rollout, read?.record?.holder, read?.record?.leaseSeconds, read?.stale], ["20260101T000000Z-00000001", { user: "ci", host: "runner-7", pid: 4242 }, 60, undefined]);
+    assert.equal(await store.deleteLock(held), true);
+    assert.equal(await store.readLock("prod"), undefined);
+  });
+
+  it("measures a lease by the store's clock: a reader whose clock is ahead sees a live lock, and the lock is stale only once the store's time passes the lease", async () => {
+    const holder = new S3ReleaseStore("s3://releases/lease", s3.client(-skew), { leaseSeconds: 60 });
+    const reader = new S3ReleaseStore("s3://releases/lease", s3.client(skew), { leaseSeconds: 60 });
+    const held = await holder.createLock(lockRecord("20260101T000000Z-00000003", new Date(Date.now() - skew)));
+    assert.ok(held);
+    assert.equal((await reader.readLock("prod"))?.stale, undefined);
+    s3.dateOffsetMs = 5 * 60_000;
+    try {
+      assert.match((await reader.readLock("prod"))?.stale ?? "", /^its lease ran out 2\d\d s ago \(last renewed .*, by the store's clock\)$/);
+      // A renewal (the same bytes, If-Match the lock's ETag) makes it live again.
+      const renewed = await holder.renewLock(held);
+      assert.ok(renewed);
+      s3.dateOffsetMs = 0;
+      assert.equal((await reader.readLock("prod"))?.stale, undefined);
+    } finally {
+      s3.dateOffsetMs = 0;
+    }
+    // Broken by someone else: renewing and releasing the old lock both fail, and nothing of the new one is touched.
+    const seen = (await reader.readLock("prod"))!;
+    assert.equal(await reader.deleteLock(seen), true);
+    const next = await reader.createLock(lockRecord("20260101T000000Z-00000004", new Date()));
+    assert.ok(next);
+    assert.equal(await holder.renewLock(held), undefined);
+    assert.equal(await holder.deleteLock(held), false);
+    assert.equal((await reader.readLock("prod"))?.record?.rollout, "20260101T000000Z-00000004");
+  });
+
+  it("refuses a stack name that would leave the locks/ prefix", async () => {
+    const store = new S3ReleaseStore("s3://releases/locks", client);
+    await assert.rejects(store.readLock("../evil"), /stack name "..\/evil" is not one Pulumi accepts/);
   });
 
   it("reports a bucket it cannot write to", async () => {

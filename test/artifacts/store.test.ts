@@ -78,12 +78,12 @@ describe("LocalReleaseStore", () => {
   it("appends ledger records and reads them back in order", async () => {
     const store = new LocalReleaseStore(root);
     const record = (region: string): LedgerRecord => ({
-      time: "2026-01-01T00:00:00.000Z", action: "deploy", stack: "dev", account: "111111111111", region,
+      step: "outcome", rollout: "20260101T000000Z-0000abcd", time: "2026-01-01T00:00:00.000Z", action: "deploy", stack: "dev", account: "111111111111", region,
       from: null, to: `sha256:${"b".repeat(64)}`, result: "changed", live: `sha256:${"b".repeat(64)}`, who: "tester",
     });
     await store.appendLedger([record("us-east-1")]);
     await store.appendLedger([record("eu-west-1"), record("ap-south-1")]);
-    assert.deepEqual((await store.ledger()).map((r) => r.region), ["us-east-1", "eu-west-1", "ap-south-1"]);
+    assert.deepEqual((await store.ledger()).records.map((r) => r.region), ["us-east-1", "eu-west-1", "ap-south-1"]);
   });
 });
 

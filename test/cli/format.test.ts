@@ -13,7 +13,7 @@ function outcome(region: string, result: RegionOutcome["result"], live: Digest |
 }
 
 describe("formatRollout", () => {
-  const report = (overrides: Partial<RolloutReport>): RolloutReport => ({ stack: "prod", target: "local", action: "promote", ok: false, interrupted: false, regions: [], ...overrides });
+  const report = (overrides: Partial<RolloutReport>): RolloutReport => ({ stack: "prod", target: "local", action: "promote", rollout: "20261201T000000Z-0000abcd", ok: false, interrupted: false, regions: [], ...overrides });
 
   it("prints the table alone when the rollout is done", () => {
     const text = formatRollout(report({ ok: true, regions: [outcome("us-east-1", "changed", b)] }));
@@ -35,7 +35,7 @@ describe("formatRollout", () => {
 
   it("after an interrupt, says the command can be run again to finish", () => {
     const text = formatRollout(report({ interrupted: true, regions: [outcome("us-east-1", "rolled back", a, "interrupted (Ctrl-C)")] }));
-    assert.match(text, /\nevery region is on the release in LIVE; run the promote again to finish it\n$/);
+    assert.match(text, /\nevery region is on the release in LIVE; run the promote again to finish it \(rollout 20261201T000000Z-0000abcd\)\n$/);
   });
 
   it("names the regions that could not be put back and the commands that recover them, with --local for the local cloud", () => {
@@ -51,9 +51,18 @@ describe("formatRollout", () => {
 describe("formatPlan", () => {
   it("lines the destination's regions up in one column, whatever the length of their keys", () => {
     const region = (name: string) => ({ key: `222222222222/${name}`, account: "222222222222", region: name, url: undefined, release: undefined });
-    const plan: PromotionPlan = { from: "dev", to: "prod", digest: b, sourceSmoke: [], current: [region("us-east-1"), region("eu-central-1")], api: [], waves: [["222222222222/us-east-1"], ["222222222222/eu-central-1"]] };
+    const plan: PromotionPlan = { from: "dev", to: "prod", digest: b, sourceSmoke: [], current: [region("us-east-1"), region("eu-central-1")], api: [], waves: [["222222222222/us-east-1"], ["222222222222/eu-central-1"]], unfinished: [] };
     const rows = formatPlan(plan).split("\n").filter((line) => line.includes(" -> "));
     assert.deepEqual(rows.map((line) => line.indexOf("(no release)")), [31, 31]);
+  });
+
+  it("shows a region an unfinished rollout left on either digest as redone, never as already there", () => {
+    const region = { key: "222222222222/us-east-1", account: "222222222222", region: "us-east-1", url: undefined, release: b };
+    const unfinished = [{ rollout: "20261201T000000Z-0000abcd", stack: "prod", key: region.key, account: region.account, region: region.region, from: a, to: b, since: "2026-12-01T00:00:00.000Z" }];
+    const plan: PromotionPlan = { from: "dev", to: "prod", digest: b, sourceSmoke: [], current: [region], api: [], waves: [[region.key]], unfinished };
+    const text = formatPlan(plan);
+    assert.match(text, new RegExp(`222222222222/us-east-1  ${a} or ${b} \\(unfinished rollout 20261201T000000Z-0000abcd\\) -> ${b}, redone`));
+    assert.doesNotMatch(text, /already there/);
   });
 });
 

@@ -4,11 +4,14 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Digest } from "../../core/digest";
 import { createRelease } from "../../artifacts/create-release";
+import type { OutcomeRecord } from "../../artifacts/ledger";
 import { planPromotion, rollbackTargets } from "../../rollout/plans";
 import { rollout, type RolloutOptions } from "../../rollout/rollout";
 import { smokeRegions } from "../../rollout/smoke";
 import { LocalReleaseStore } from "../../artifacts/store/local-store";
 import { LocalTarget } from "../../targets/local-target";
+import type { Target } from "../../targets/target";
+import { interruptedRegions } from "../../rollout/unfinished";
 import { testStage } from "../helpers/stages";
 import { writeTestBundle, type TestBundleOptions, testProbes } from "../helpers/test-bundle";
 
@@ -39,7 +42,7 @@ describe("release rollout through the local cloud (real HTTP on 127.0.0.1)", fun
   let prodTarget: LocalTarget;
   const releases: Record<string, Digest> = {};
   const progressLines: string[] = [];
-  const base = (target: LocalTarget, overrides: Partial<RolloutOptions> = {}): RolloutOptions => ({
+  const base = (target: Target, overrides: Partial<RolloutOptions> = {}): RolloutOptions => ({
     target,
     action: "deploy",
     desired: {},
@@ -113,7 +116,7 @@ describe("release rollout through the local cloud (real HTTP on 127.0.0.1)", fun
     ]);
     assert.match(report.regions[2]!.reason ?? "", /\/health answered 500/);
     assert.deepEqual(await served(prodTarget), everywhere(prodTarget, releases.good!));
-    const ledger = (await store.ledger()).filter((r) => r.stack === "prod" && r.action === "promote").slice(-3);
+    const ledger = (await store.ledger()).records.filter((r) => r.step === "outcome" && r.stack === "prod" && r.action === "promote").slice(-3) as OutcomeRecord[];
     assert.deepEqual(ledger.map((r) => [r.region, r.from, r.to, r.result, r.live, r.who]), [
       ["us-east-1", releases.good, releases.brokenInEuCentral, "rolled back", releases.good, "tester"],
       ["eu-west-1", releases.good, releases.brokenInEuCentral, "rolled back", releases.good, "tester"],
@@ -204,10 +207,84 @@ describe("release rollout through the local cloud (real HTTP on 127.0.0.1)", fun
     assert.equal((await rollout(base(prodTarget, { action: "promote", desired: everywhere(prodTarget, plan.digest) }))).ok, true);
     assert.deepEqual(await served(prodTarget), everywhere(prodTarget, releases.next!));
 
-    const desired = rollbackTargets(await prodTarget.live(), await store.ledger(), "prod");
+    const desired = rollbackTargets(await prodTarget.live(), (await store.ledger()).records, "prod");
     assert.deepEqual(desired, everywhere(prodTarget, releases.good!));
     const report = await rollout(base(prodTarget, { action: "rollback", desired }));
     assert.equal(report.ok, true);
     assert.deepEqual(await served(prodTarget), everywhere(prodTarget, releases.good!));
+  });
+
+  /** Ledger records of one rollout, as [step, region]. */
+  const stepsOf = async (id: string) => (await store.ledger()).records.filter((r) => r.rollout === id).map((r) => [r.step, r.region]);
+
+  /** What an interrupted rollout leaves: its intent for one region, which it changed (unless killed before), and no outcome. */
+  const interrupt = async (id: string, key: string, from: Digest, to: Digest, changed = true) => {
+    const [account, region] = key.split("/") as [string, string];
+    await store.appendLedger([{ step: "intent", rollout: id, time: new Date().toISOString(), action: "promote", stack: "prod", account, region, from, to, who: "killed" }]);
+    if (changed) await prodTarget.apply({ [key]: to }, () => undefined);
+  };
+
+  it("writes each wave's intents before changing it and every region's outcome after, under the rollout's id", async () => {
+    const id = "20261201T120000Z-0000feed";
+    const seen: string[][] = [];
+    const watched: Target = {
+      kind: prodTarget.kind,
+      stage: prodTarget.stage,
+      live: () => prodTarget.live(),
+      close: async () => undefined,
+      apply: async (change, progress) => {
+        seen.push((await store.ledger()).records.filter((r) => r.step === "intent" && r.rollout === id).map((r) => r.region));
+        return prodTarget.apply(change, progress);
+      },
+    };
+    const report = await rollout(base(watched, { action: "promote", desired: everywhere(prodTarget, releases.next!), id }));
+    assert.deepEqual([report.ok, report.rollout], [true, id]);
+    assert.deepEqual(seen, [["us-east-1"], ["us-east-1", "eu-west-1", "eu-central-1"]]);
+    assert.deepEqual(await stepsOf(id), [
+      ["intent", "us-east-1"],
+      ["intent", "eu-west-1"],
+      ["intent", "eu-central-1"],
+      ["outcome", "us-east-1"],
+      ["outcome", "eu-west-1"],
+      ["outcome", "eu-central-1"],
+    ]);
+    assert.deepEqual(interruptedRegions((await store.ledger()).records), []);
+  });
+
+  it("redoes a region an interrupted rollout left, though it already serves the digest, instead of skipping it", async () => {
+    // prod is on next; a rollout to good was killed right after changing us-east-1.
+    await interrupt("20261201T121500Z-00000bad", "222222222222/us-east-1", releases.next!, releases.good!);
+    const unfinished = interruptedRegions((await store.ledger()).records);
+    assert.deepEqual(unfinished.map((u) => [u.key, u.from, u.to]), [["222222222222/us-east-1", releases.next, releases.good]]);
+    const id = "20261201T123000Z-0000600d";
+    const report = await rollout(base(prodTarget, { action: "promote", desired: everywhere(prodTarget, releases.good!), id, unfinished }));
+    assert.equal(report.ok, true);
+    assert.deepEqual(report.regions.map((r) => [r.key, r.result, r.from, r.live, r.recovers]), [
+      ["222222222222/us-east-1", "changed", releases.next, releases.good, "20261201T121500Z-00000bad"],
+      ["222222222222/eu-west-1", "changed", releases.next, releases.good, undefined],
+      ["333333333333/eu-central-1", "changed", releases.next, releases.good, undefined],
+    ]);
+    assert.deepEqual((await stepsOf(id)).slice(0, 1), [["intent", "us-east-1"]]);
+    assert.deepEqual(interruptedRegions((await store.ledger()).records), []);
+  });
+
+  it("puts a region an interrupted rollout left back on the digest it had before, not on the one it was left serving", async () => {
+    await interrupt("20261201T124500Z-00000bad", "222222222222/us-east-1", releases.good!, releases.next!);
+    const unfinished = interruptedRegions((await store.ledger()).records);
+    const report = await rollout(base(prodTarget, { action: "promote", desired: everywhere(prodTarget, releases.brokenInEuCentral!), unfinished }));
+    assert.equal(report.ok, false);
+    assert.deepEqual(report.regions.map((r) => [r.result, r.from, r.live]), Array(3).fill(["rolled back", releases.good, releases.good]));
+    assert.deepEqual(await served(prodTarget), everywhere(prodTarget, releases.good!));
+    assert.deepEqual(interruptedRegions((await store.ledger()).records), []);
+  });
+
+  it("redoes a region in doubt whose recorded digest is the one asked for (a rollback of a rollout killed before its change), so the doubt ends", async () => {
+    await interrupt("20261201T130000Z-00000bad", "222222222222/us-east-1", releases.good!, releases.next!, false);
+    const unfinished = interruptedRegions((await store.ledger()).records);
+    const id = "20261201T130500Z-0000600d";
+    const report = await rollout(base(prodTarget, { action: "rollback", desired: { "222222222222/us-east-1": releases.good! }, id, unfinished }));
+    assert.deepEqual(report.regions.map((r) => [r.key, r.result, r.from, r.to, r.live]), [["222222222222/us-east-1", "changed", releases.good, releases.good, releases.good]]);
+    assert.deepEqual(await stepsOf(id), [["intent", "us-east-1"], ["outcome", "us-east-1"]]);
+    assert.deepEqual(interruptedRegions((await store.ledger()).records), []);
   });
 });

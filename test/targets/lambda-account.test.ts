@@ -215,7 +215,7 @@ describe("fleet's Lambda calls (targets/lambda-account.ts) with a mocked client"
       const { lambdaFor } = mockedLambdas();
       const stack = stackWithFunctions(names);
       const records: LedgerRecord[] = [];
-      const store = { assertWritable: async () => undefined, appendLedger: async (r: LedgerRecord[]) => void records.push(...r), ledger: async () => records } as unknown as ReleaseStore;
+      const store = { assertWritable: async () => undefined, appendLedger: async (r: LedgerRecord[]) => void records.push(...r), ledger: async () => ({ records, warnings: [] }) } as unknown as ReleaseStore;
       await assert.rejects(
         rollout({ target: new PulumiTarget(stage, async () => stack, lambdaFor), action: "deploy", desired: { "222222222222/us-east-1": digest(1) }, store, who: "t", progress: () => undefined }),
         (error: unknown) => error instanceof FleetError && /us-west-2: fleet:reservedConcurrency 100 needs 200/.test(error.message),
@@ -287,6 +287,8 @@ describe("fleet's Lambda calls (targets/lambda-account.ts) with a mocked client"
     it("after a completed rollout, prunes with the stage's keepVersions releases from the ledger; a failed rollout prunes nothing", async () => {
       const keepTwo = testStage("prod", [["222222222222", ["us-east-1"]]], { keepVersions: 2 });
       const ledger: LedgerRecord[] = [8, 9].map((n) => ({
+        step: "outcome" as const,
+        rollout: "20260101T000000Z-0000abcd",
         time: `2026-01-0${n}T00:00:00.000Z`,
         action: "deploy",
         stack: "prod",
@@ -298,7 +300,7 @@ describe("fleet's Lambda calls (targets/lambda-account.ts) with a mocked client"
         live: digest(n),
         who: "t",
       }));
-      const store = { assertWritable: async () => undefined, appendLedger: async (r: LedgerRecord[]) => void ledger.push(...r), ledger: async () => ledger } as unknown as ReleaseStore;
+      const store = { assertWritable: async () => undefined, appendLedger: async (r: LedgerRecord[]) => void ledger.push(...r), ledger: async () => ({ records: ledger, warnings: [] }) } as unknown as ReleaseStore;
       const target = new PulumiTarget(keepTwo, async () => stackWithFunctions({ "222222222222/us-east-1": "fn" }), () => client);
       const kept: Record<string, Digest[]>[] = [];
       const prune = target.prune.bind(target);
@@ -330,7 +332,7 @@ describe("fleet's Lambda calls (targets/lambda-account.ts) with a mocked client"
       const target = new PulumiTarget(stage, async () => stackWithFunctions({ "222222222222/us-east-1": "fn" }), () => client);
       target.live = async () => [{ ...stage.regions[0]!, url: undefined, release: digest(1) }];
       const ledger: LedgerRecord[] = [];
-      const store = { assertWritable: async () => undefined, appendLedger: async (r: LedgerRecord[]) => void ledger.push(...r), ledger: async () => ledger } as unknown as ReleaseStore;
+      const store = { assertWritable: async () => undefined, appendLedger: async (r: LedgerRecord[]) => void ledger.push(...r), ledger: async () => ({ records: ledger, warnings: [] }) } as unknown as ReleaseStore;
       const report = await rollout({ target, action: "deploy", desired: { "222222222222/us-east-1": digest(1) }, store, who: "t", progress: () => undefined });
       assert.equal(report.ok, true);
       assert.match(report.pruneError ?? "", /old Lambda versions were not deleted \(the rollout itself is done\): 222222222222\/us-east-1: AccessDeniedException.*Fix: /);

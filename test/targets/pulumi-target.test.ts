@@ -7,7 +7,7 @@ import { regionKey } from "../../core/region-key";
 import { testStage } from "../helpers/stages";
 import { testProbes } from "../helpers/test-bundle";
 import type { ReleaseStore } from "../../artifacts/store/store";
-import type { LedgerRecord } from "../../artifacts/ledger";
+import type { LedgerRecord, OutcomeRecord } from "../../artifacts/ledger";
 import { PulumiTarget, type PulumiStackLike } from "../../targets/pulumi-target";
 
 const a = `sha256:${"a".repeat(64)}` as Digest;
@@ -45,7 +45,7 @@ class FakeStack implements PulumiStackLike {
     for (const k of Object.keys(this.config)) if (k === key || k.startsWith(`${key}[`)) delete this.config[k];
     this.calls.push(`rm ${key}`);
   }
-  async up(options: { onOutput: (out: string) => void }) {
+  async up(options: { onOutput: (out: string) => void; signal?: AbortSignal }) {
     this.calls.push("up");
     options.onOutput("Updating (prod)\n  ~ aws:lambda:Function upd");
     options.onOutput("ated\n");
@@ -62,8 +62,14 @@ class FakeStack implements PulumiStackLike {
   }
 }
 
-const memoryStore = (records: LedgerRecord[]): ReleaseStore =>
-  ({ location: "memory", assertWritable: async () => undefined, appendLedger: async (r: LedgerRecord[]) => void records.push(...r), ledger: async () => records }) as unknown as ReleaseStore;
+/** A store that only keeps the ledger: the outcomes of a rollout land in `records`. */
+const memoryStore = (records: OutcomeRecord[]): ReleaseStore =>
+  ({
+    location: "memory",
+    assertWritable: async () => undefined,
+    appendLedger: async (r: LedgerRecord[]) => void records.push(...r.filter((x): x is OutcomeRecord => x.step === "outcome")),
+    ledger: async () => ({ records, warnings: [] }),
+  }) as unknown as ReleaseStore;
 
 describe("PulumiTarget", () => {
   // Output values only: never called.
@@ -129,7 +135,7 @@ describe("PulumiTarget", () => {
     });
 
     it("runs one up per wave: the first region alone (per-region override), then the rest (one release)", async () => {
-      const records: LedgerRecord[] = [];
+      const records: OutcomeRecord[] = [];
       const report = await rollout({ target: new PulumiTarget(prod, async () => stack), action: "promote", desired: { "222222222222/us-east-1": b, "333333333333/eu-west-1": b }, store: memoryStore(records), probes: async () => testProbes, who: "t", progress: () => undefined });
       assert.equal(report.ok, true);
       assert.deepEqual(stack.calls, [
@@ -143,20 +149,20 @@ describe("PulumiTarget", () => {
       assert.deepEqual(records.map((r) => [r.region, r.result, r.live]), [["us-east-1", "changed", b], ["eu-west-1", "changed", b]]);
     });
 
-    it("reports Ctrl-C as an interrupt when it cancels the pulumi up in flight, and puts the stack back", async () => {
+    it("hands the rollout's signal to pulumi up (the Automation API's cancel), reports the cancelled up as an interrupt, and puts the stack back with an up that no signal cancels", async () => {
       const controller = new AbortController();
       const up = stack.up.bind(stack);
-      // Ctrl-C reaches the pulumi CLI too: it cancels the update under way and exits non-zero.
-      let cancelled = false;
+      const signals: (AbortSignal | undefined)[] = [];
+      // As the Automation API does with UpOptions.signal: aborting it makes the pulumi CLI cancel the update and fail.
       stack.up = async (options) => {
-        if (controller.signal.aborted && !cancelled) {
-          cancelled = true;
+        signals.push(options.signal);
+        if (options.signal?.aborted) {
           stack.calls.push("up (cancelled)");
           throw new Error("update canceled");
         }
         return up(options);
       };
-      const records: LedgerRecord[] = [];
+      const records: OutcomeRecord[] = [];
       const report = await rollout({
         target: new PulumiTarget(prod, async () => stack),
         action: "promote",
@@ -166,12 +172,15 @@ describe("PulumiTarget", () => {
         who: "t",
         signal: controller.signal,
         progress: (line) => {
-          if (line.includes("pulumi up")) controller.abort();
+          // SIGTERM lands while the first up is starting.
+          if (line.includes("pulumi up")) controller.abort("SIGTERM");
         },
       });
       assert.deepEqual([report.ok, report.interrupted], [false, true]);
       assert.deepEqual(stack.calls.filter((c) => c.startsWith("up")), ["up (cancelled)", "up"]);
+      assert.deepEqual(signals, [controller.signal, undefined]);
       assert.deepEqual(records.map((r) => [r.region, r.result, r.live]), [["us-east-1", "rolled back", a], ["eu-west-1", "untouched", a]]);
+      assert.match(records[0]!.reason ?? "", /update canceled/);
     });
 
     it("never reads or writes the stack's secrets: after waves, a rollback and a preview they are as they were, and no progress line or ledger record holds one", async () => {
@@ -184,7 +193,7 @@ describe("PulumiTarget", () => {
         return up(options);
       };
       failing = { key: "333333333333/eu-west-1", release: b };
-      const records: LedgerRecord[] = [];
+      const records: OutcomeRecord[] = [];
       const lines: string[] = [];
       const target = new PulumiTarget(prod, async () => stack);
       await rollout({ target, action: "promote", desired: { "222222222222/us-east-1": b, "333333333333/eu-west-1": b }, store: memoryStore(records), probes: async () => testProbes, who: "t", progress: (line) => lines.push(line) });
@@ -198,7 +207,7 @@ describe("PulumiTarget", () => {
 
     it("puts the stack back with one more up when the second wave fails smoke", async () => {
       failing = { key: "333333333333/eu-west-1", release: b };
-      const records: LedgerRecord[] = [];
+      const records: OutcomeRecord[] = [];
       const report = await rollout({ target: new PulumiTarget(prod, async () => stack), action: "promote", desired: { "222222222222/us-east-1": b, "333333333333/eu-west-1": b }, store: memoryStore(records), probes: async () => testProbes, who: "t", progress: () => undefined });
       assert.equal(report.ok, false);
       assert.deepEqual(stack.calls.slice(-3), ["rm fleet:releases", "set fleet:release=sha256:a", "up"]);
@@ -230,7 +239,7 @@ describe("PulumiTarget", () => {
   it("on a stack never deployed, refuses the first wave before any up, says how to deploy it once, and records nothing as changed", async () => {
     const stack = new FakeStack(urls);
     stack.outputsValue = {};
-    const records: LedgerRecord[] = [];
+    const records: OutcomeRecord[] = [];
     const report = await rollout({ target: new PulumiTarget(prod, async () => stack), action: "deploy", desired: { "222222222222/us-east-1": b, "333333333333/eu-west-1": b }, store: memoryStore(records), probes: async () => testProbes, who: "t", progress: () => undefined });
     assert.equal(report.ok, false);
     assert.equal(stack.calls.includes("up"), false);
