@@ -1,5 +1,6 @@
 import type { OutcomeRecord } from "../artifacts/ledger";
 import { describeLock, type StoredLock } from "../artifacts/lock";
+import { fleetCommand } from "../core/fleet-command";
 import type { ReleaseManifest } from "../artifacts/manifest";
 import type { PromotionPlan } from "../rollout/plans";
 import type { RolloutReport } from "../rollout/rollout";
@@ -72,12 +73,12 @@ export function formatRollout(report: RolloutReport): string {
 /** What to do after a rollout that did not finish: every failure says how to go on. */
 function nextSteps(report: RolloutReport): string {
   if (report.ok) return "";
-  const local = report.target === "local" ? " --local" : "";
+  const context = { local: report.target === "local", stack: report.stack };
   const stuck = report.regions.filter((r) => r.result === "failed");
   if (stuck.length > 0) {
     return (
-      `${stuck.map((r) => r.key).join(", ")} could not be put back (see WHY): check with 'fleet smoke${local} --stack ${report.stack}', ` +
-      `then 'fleet rollback${local} --stack ${report.stack} --to <digest> --yes' to put them on a known release\n`
+      `${stuck.map((r) => r.key).join(", ")} could not be put back (see WHY): check with '${fleetCommand("smoke", context)}', ` +
+      `then '${fleetCommand("rollback", context, "--to <digest> --yes")}' to put them on a known release\n`
     );
   }
   if (report.interrupted) return `every region is on the release in LIVE; run the ${report.action} again to finish it (rollout ${report.rollout})\n`;

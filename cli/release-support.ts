@@ -1,10 +1,11 @@
 import { createInterface } from "node:readline/promises";
 import { CliError } from "./command";
-import { isDigest, type Digest } from "../core/digest";
+import { isDigest, resolveDigest, type Digest } from "../core/digest";
 import { FleetError } from "../core/errors";
 import { formatRollout } from "./format";
 import type { RolloutReport } from "../rollout/rollout";
-import { loadStage, type Stage, type StageLoader } from "../core/stage";
+import { loadStage, type Stage } from "../core/stage";
+import { listStageFiles } from "../core/stage-file";
 import { LocalReleaseStore } from "../artifacts/store/local-store";
 import { openStore } from "../artifacts/store/open-store";
 import { defaultStoreDir } from "../core/paths";
@@ -30,14 +31,23 @@ export const lockOptions = {
 /** Progress lines go to stderr so `--json` output on stdout stays parseable; a closed stderr drops them. */
 export const progress: Progress = (line) => err(`${line}\n`);
 
-/** Loads a stage, turning an unknown or invalid stack into a CLI error that names it. */
-export function stageOf(stack: string | undefined, flag = "--stack", loader: StageLoader = loadStage): Stage {
-  if (!stack) throw new CliError(`${flag} <stack> is required (e.g. ${flag} dev)`, 2);
+/**
+ * Loads a stage, turning a missing, unknown or invalid stack into a CLI error that names it (`example`: how the
+ * flag is given, when the command takes more than one stack).
+ */
+export function stageOf(stack: string | undefined, flag = "--stack", example?: string): Stage {
+  if (!stack) throw missingStack(flag, example);
   try {
-    return loader(stack);
+    return loadStage(stack);
   } catch (error) {
     throw new CliError(`${flag} ${stack}: ${(error as Error).message}`, 2);
   }
+}
+
+/** The usage error of a missing stack flag: an example, and the stacks there are in `root`. */
+export function missingStack(flag: string, example?: string, root?: string): CliError {
+  const known = listStageFiles(root);
+  return new CliError(`${flag} <stack> is required (e.g. ${example ?? `${flag} ${known[0] ?? "dev"}`}; stacks here: ${known.join(", ") || "none"})`, 2);
 }
 
 export function storeOf(spec: string | undefined): ReleaseStore {
@@ -53,11 +63,19 @@ export function targetOf(stage: Stage, local: boolean | undefined, store: Releas
   return local ? new LocalTarget({ stage, store, ...options }) : new PulumiTarget(stage);
 }
 
-/** A digest from the command line, or a usage error naming the flag. */
-export function digestArg(value: string | undefined, flag: string): Digest | undefined {
+/**
+ * A release from the command line: a whole digest, or an unambiguous prefix (12 hex digits or more, as tables show
+ * them) of a release in `store`; else a usage error naming the flag (an ambiguous prefix lists the candidates).
+ */
+export async function digestArg(value: string | undefined, flag: string, store: Pick<ReleaseStore, "list">): Promise<Digest | undefined> {
   if (value === undefined) return undefined;
-  if (!isDigest(value)) throw new CliError(`${flag} '${value}' is not a release digest: expected sha256:<64 lowercase hex> (see 'fleet releases')`, 2);
-  return value;
+  const known = isDigest(value) ? [] : (await asCli(() => store.list())).map((manifest) => manifest.digest);
+  try {
+    return resolveDigest(value, known);
+  } catch (error) {
+    if (error instanceof FleetError) throw new CliError(`${flag} ${error.message}`, 2);
+    throw error;
+  }
 }
 
 /** Runs a command body, turning the release library's user errors into CLI errors. */

@@ -40,10 +40,18 @@ export function regionsOf(config: Pick<StageConfig, "targets">): RegionRef[] {
  * @throws InvalidStackNameError, UnknownStackError, StageConfigError
  */
 export function loadStage(stack: string, root: string = repoRoot): Stage {
+  requireKnownStack(stack, root);
+  return stageFrom(stack, readStageFile(stack, root));
+}
+
+/**
+ * Refuses, as {@link loadStage} does, a name Pulumi would refuse, then a stack without a `Pulumi.<stack>.yaml` in `root`.
+ * @throws InvalidStackNameError, UnknownStackError
+ */
+export function requireKnownStack(stack: string, root: string = repoRoot): void {
   checkStackName(stack);
   const known = listStageFiles(root);
   if (!known.includes(stack)) throw new UnknownStackError(stack, known, root);
-  return stageFrom(stack, readStageFile(stack, root));
 }
 
 /** The stage of a validated configuration (tests and `fleet plan` build configs that are not on disk). */

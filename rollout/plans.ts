@@ -1,5 +1,6 @@
 import type { Digest } from "../core/digest";
 import { FleetError } from "../core/errors";
+import { fleetCommand } from "../core/fleet-command";
 import type { LedgerRecord } from "../artifacts/ledger";
 import type { InterruptedRegion } from "./unfinished";
 import { diffOpenApi, type ApiChange } from "./openapi-diff";
@@ -47,7 +48,7 @@ export async function planPromotion(options: PromotionCheckOptions): Promise<Pro
   const from = source.stage.stack;
   const sourceLive = await source.live();
   const missing = sourceLive.filter((r) => !r.release);
-  if (missing.length > 0) throw new FleetError(`${from} does not serve a release in ${missing.map((r) => r.key).join(", ")}: deploy one there first ('fleet deploy --stack ${from}')`);
+  if (missing.length > 0) throw new FleetError(`${from} does not serve a release in ${missing.map((r) => r.key).join(", ")}: deploy one there first ('${fleetCommand("deploy", { local: source.kind === "local", stack: from })}')`);
   const digests = [...new Set(sourceLive.map((r) => r.release!))];
   if (digests.length > 1) {
     throw new FleetError(`${from} serves different releases (${sourceLive.map((r) => `${r.key}=${r.release}`).join(", ")}): promote only what every region of ${from} runs; deploy one release to all of ${from} first`);
@@ -89,9 +90,10 @@ export async function planPromotion(options: PromotionCheckOptions): Promise<Pro
  * The digest each region goes back to: `to` everywhere when given. Else, when an unfinished rollout left regions
  * in doubt, only those, each to the digest it had before (the rest are where the ledger says). Else, per region,
  * the `from` of the ledger's latest deploy or promote that put the region on what it serves now (rollbacks are
- * skipped, so rolling back twice walks further back instead of undoing the first rollback).
+ * skipped, so rolling back twice walks further back instead of undoing the first rollback). `local`: the stack is in
+ * the local cloud (for the hint).
  */
-export function rollbackTargets(live: LiveRegion[], ledger: LedgerRecord[], stack: string, to?: Digest, unfinished: InterruptedRegion[] = []): Record<string, Digest> {
+export function rollbackTargets(live: LiveRegion[], ledger: LedgerRecord[], stack: string, to?: Digest, unfinished: InterruptedRegion[] = [], local = false): Record<string, Digest> {
   if (to) return Object.fromEntries(live.map((r) => [r.key, to]));
   const left = unfinished.filter((u) => u.stack === stack);
   if (left.length > 0) {
@@ -104,7 +106,7 @@ export function rollbackTargets(live: LiveRegion[], ledger: LedgerRecord[], stac
     const last = [...ledger]
       .reverse()
       .find((r) => r.step === "outcome" && r.stack === stack && `${r.account}/${r.region}` === region.key && r.action !== "rollback" && r.result === "changed" && r.to === region.release);
-    if (!last?.from) throw new FleetError(`no earlier release of ${stack} ${region.key} in the ledger: pass --to sha256:<hex> (see 'fleet status --stack ${stack}')`);
+    if (!last?.from) throw new FleetError(`no earlier release of ${stack} ${region.key} in the ledger: pass --to sha256:<hex> (see '${fleetCommand("status", { local, stack })}')`);
     desired[region.key] = last.from;
   }
   return desired;

@@ -1,8 +1,8 @@
 import path from "node:path";
 import { concurrencyRule } from "../../core/concurrency";
 import { repoRoot } from "../../core/paths";
-import { checkStackName, InvalidStackNameError } from "../../core/stack-name";
-import { UnknownStackError } from "../../core/stage";
+import { InvalidStackNameError } from "../../core/stack-name";
+import { requireKnownStack } from "../../core/stage";
 import { StageConfigError, type StageConfigIssue } from "../../core/stage-schema";
 import { listStageFiles, readStageFile } from "../../core/stage-file";
 import { CliError, defineCommand } from "../command";
@@ -26,17 +26,13 @@ each region's account settings before the first pulumi up.`,
   },
   async run({ values, positionals }) {
     const root = path.resolve(values.dir ?? repoRoot);
-    // A named stack Pulumi would refuse (`/../../tmp/x`) is a usage error, before any file is read.
-    for (const stack of positionals) {
-      try {
-        checkStackName(stack);
-      } catch (error) {
-        if (error instanceof InvalidStackNameError) throw new CliError(error.message, 2);
-        throw error;
-      }
-    }
     const known = listStageFiles(root);
-    for (const stack of positionals) if (!known.includes(stack)) throw new CliError(new UnknownStackError(stack, known, root).message, 2);
+    // A named stack Pulumi would refuse (`/../../tmp/x`), or one with no file: a usage error, before any file is read.
+    try {
+      for (const stack of positionals) requireKnownStack(stack, root);
+    } catch (error) {
+      throw new CliError((error as Error).message, 2);
+    }
     const stacks = positionals.length > 0 ? positionals : known;
     if (stacks.length === 0) throw new CliError(`no Pulumi.<stack>.yaml in ${root}. Fix: pulumi stack init <stack> and set its fleet: keys`);
     const results = stacks.map((stack): Result => {

@@ -6,6 +6,7 @@ import { CliError, defineCommand } from "../command";
 import { interruptSignal } from "../interrupt";
 import { lockForRollout } from "../rollout-session";
 import type { HeldStackLock } from "../../rollout/stack-lock";
+import { fleetCommand } from "../../core/fleet-command";
 
 export default defineCommand({
   summary: "Deploy a release to every region of a stack (the local 'pulumi up' with --local)",
@@ -20,7 +21,7 @@ or revert the region in flight, put changed regions back and report. Regions an 
 unfinished are redone.`,
   options: {
     stack: { type: "string", description: "the stack (Pulumi.<stack>.yaml)" },
-    release: { type: "string", value: "sha256:hex", description: "a stored release (see 'fleet releases')" },
+    release: { type: "string", value: "sha256:hex", description: "a stored release (see 'fleet releases'): its whole digest or its first 12+ hex digits" },
     ...lockOptions,
     ...targetOptions,
   },
@@ -28,9 +29,12 @@ unfinished are redone.`,
     const stage = stageOf(values.stack);
     const store = storeOf(values.store);
     const waitMs = durationArg(values.wait, "--wait");
-    let digest = digestArg(values.release, "--release");
+    let digest = await digestArg(values.release, "--release", store);
     if (!digest) {
-      if (stage.config.requireRelease) throw new CliError(`stack ${stage.stack} has requireRelease: true: pass --release sha256:<hex> (promote a tested release with 'fleet promote')`, 2);
+      if (stage.config.requireRelease) throw new CliError(
+          `stack ${stage.stack} has requireRelease: true: pass --release sha256:<hex> (see 'fleet releases'), or promote a tested release: '${fleetCommand("promote", { local: values.local === true }, "--from <tested stack>", `--to ${stage.stack}`)}'`,
+          2,
+        );
       progress("no --release: building and storing the working tree…");
       digest = (await asCli(() => createRelease({ store }))).digest;
       progress(`release ${digest}`);

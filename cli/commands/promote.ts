@@ -3,11 +3,13 @@ import { asCli, confirm, durationArg, finishRollout, lockOptions, progress, stag
 import { formatPlan } from "../format";
 import { planPromotion } from "../../rollout/plans";
 import { rollout } from "../../rollout/rollout";
-import { defineCommand } from "../command";
+import { CliError, defineCommand } from "../command";
 import { interruptSignal } from "../interrupt";
 import { out } from "../output";
 import { lockForRollout, readRolloutState } from "../rollout-session";
 import type { HeldStackLock } from "../../rollout/stack-lock";
+import { fleetCommand } from "../../core/fleet-command";
+import { listStageFiles } from "../../core/stage-file";
 
 export default defineCommand({
   summary: "Move the exact release one stack runs into another, region by region, with smoke gates",
@@ -32,8 +34,19 @@ skipped as already there.`,
     ...targetOptions,
   },
   async run({ values }) {
-    const source = stageOf(values.from, "--from");
-    const destination = stageOf(values.to, "--to");
+    const stacks = listStageFiles();
+    const fromExample = values.from ?? stacks[0] ?? "dev";
+    const example = `--from ${fromExample} --to ${values.to ?? stacks.find((stack) => stack !== fromExample) ?? "prod"}`;
+    if (values.from !== undefined && values.from === values.to) {
+      const others = stacks.filter((stack) => stack !== values.from);
+      throw new CliError(
+        `--from and --to are both '${values.from}': a promotion moves the release one stack runs into another. ` +
+          `Fix: ${fleetCommand("promote", { local: values.local === true }, `--from ${values.from}`, `--to ${others.length === 1 ? others[0] : `<${others.join("|") || "another stack"}>`}`)}`,
+        2,
+      );
+    }
+    const source = stageOf(values.from, "--from", example);
+    const destination = stageOf(values.to, "--to", example);
     const store = storeOf(values.store);
     const waitMs = durationArg(values.wait, "--wait");
     const from = targetOf(source, values.local, store);

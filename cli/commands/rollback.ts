@@ -17,7 +17,7 @@ ledger). When a rollout was interrupted (kill -9, a lost machine) and left regio
 each to the digest it had before that rollout. Same waves, smoke checks, lock and revert-on-failure as promote.`,
   options: {
     stack: { type: "string", description: "the stack" },
-    to: { type: "string", value: "sha256:hex", description: "the release to go back to, everywhere" },
+    to: { type: "string", value: "sha256:hex", description: "the release to go back to, everywhere: its whole digest or its first 12+ hex digits" },
     yes: { type: "boolean", description: "do not ask for confirmation (required when stdin is not a terminal)" },
     "dry-run": { type: "boolean", description: "print the plan and change nothing" },
     ...lockOptions,
@@ -25,9 +25,9 @@ each to the digest it had before that rollout. Same waves, smoke checks, lock an
   },
   async run({ values }) {
     const stage = stageOf(values.stack);
-    const to = digestArg(values.to, "--to");
     const store = storeOf(values.store);
     const waitMs = durationArg(values.wait, "--wait");
+    const to = await digestArg(values.to, "--to", store);
     const target = targetOf(stage, values.local, store);
     const interrupt = interruptSignal();
     let lock: HeldStackLock | undefined;
@@ -38,7 +38,7 @@ each to the digest it had before that rollout. Same waves, smoke checks, lock an
         : await asCli(() => lockForRollout(store, stage.stack, { waitMs, local: values.local, signal: interrupt.signal }));
       lock = session.lock;
       const live = await asCli(() => target.live());
-      const desired = await asCli(async () => rollbackTargets(live, session.records, stage.stack, to, session.interrupted));
+      const desired = await asCli(async () => rollbackTargets(live, session.records, stage.stack, to, session.interrupted, values.local === true));
       for (const digest of new Set(Object.values(desired))) await asCli(() => store.get(digest));
       const plan = live.filter((r) => desired[r.key]).map((r) => ({ key: r.key, from: r.release ?? null, to: desired[r.key]!, unfinished: session.interrupted.find((u) => u.key === r.key) }));
       if (!session.lock) {

@@ -6,6 +6,7 @@ import type { LiveRegion } from "../../targets/target";
 import { defineCommand } from "../command";
 import { out } from "../output";
 import { readRolloutState } from "../rollout-session";
+import { fleetCommand } from "../../core/fleet-command";
 
 export default defineCommand({
   summary: "Check every regional endpoint of a stack with the app's own probes (fleet.config.ts)",
@@ -21,6 +22,7 @@ call must answer its status. Prints a table (status, latency, digest); exits 1 w
   },
   async run({ values }) {
     const stage = stageOf(values.stack);
+    const context = { local: values.local === true, stack: stage.stack };
     const timeoutMs = positiveInt(values.timeout, "--timeout", 10_000);
     const store = storeOf(values.store);
     const target = targetOf(stage, values.local, store);
@@ -32,7 +34,7 @@ call must answer its status. Prints a table (status, latency, digest); exits 1 w
       const probesOf = storedProbes(store);
       const results = await Promise.all(
         live.map(async (r) => {
-          if (!r.release) return unrecorded(r, `no release deployed here: run 'fleet deploy${values.local ? " --local" : ""} --stack ${stage.stack}' first`);
+          if (!r.release) return unrecorded(r, `no release deployed here: run '${fleetCommand("deploy", context)}' first`);
           const probes = await probesOf(r.release).catch((error: Error) => error);
           if (probes instanceof Error) return unrecorded(r, `cannot read the probes of ${r.release}: ${probes.message}`);
           return smokeRegion(r, { expect: r.release, probes, timeoutMs });

@@ -6,20 +6,21 @@ import type { LiveRegion } from "../../targets/target";
 import { defineCommand } from "../command";
 import { out } from "../output";
 import { readRolloutState } from "../rollout-session";
+import { lastRollouts } from "../history";
 
 export default defineCommand({
   summary: "Which release is live in every region, and the recent deploys, promotions and rollbacks",
   description: `Prints which release each account x region of each stack serves, the stacks' locks (a rollout under way, or
 one whose holder is gone), the regions an interrupted rollout left unfinished (each on one of two digests), then
-the latest outcomes of the ledger. --json prints { stacks, interrupted: [{ rollout, stack, key, account, region,
+the latest rollouts of the ledger, each whole (every region it planned; --limit counts rollouts). --json prints { stacks, interrupted: [{ rollout, stack, key, account, region,
 from, to, since }], locks, history }.`,
   options: {
     stack: { type: "string", description: "one stack (default: every Pulumi.<stack>.yaml in the repository)" },
-    limit: { type: "string", value: "n", description: "ledger records to show (default 10)" },
+    limit: { type: "string", value: "n", description: "rollouts to show, each with all its regions (default 5)" },
     ...targetOptions,
   },
   async run({ values }) {
-    const limit = positiveInt(values.limit, "--limit", 10);
+    const limit = positiveInt(values.limit, "--limit", 5);
     const names = values.stack ? [values.stack] : listStageFiles();
     const store = storeOf(values.store);
     const stacks: { stack: string; regions: LiveRegion[] }[] = [];
@@ -32,7 +33,7 @@ from, to, since }], locks, history }.`,
       }
     }
     const { records, locks, interrupted } = await asCli(() => readRolloutState(store, names, values.local));
-    const history = records.filter((r): r is OutcomeRecord => r.step === "outcome" && names.includes(r.stack)).slice(-limit);
+    const history = lastRollouts(records.filter((r): r is OutcomeRecord => r.step === "outcome" && names.includes(r.stack)), limit);
     if (values.json) {
       const lockRows = locks.map((l) => ({ stack: l.stack, ...(l.record ?? {}), stale: l.stale ?? null }));
       out(`${JSON.stringify({ stacks, interrupted, locks: lockRows, history })}\n`);

@@ -104,9 +104,9 @@ describe("fleet plan", function () {
     assert.match(govText.stderr, /fleet:targets\[0\]\.regions\[1\]: is a region of partition aws-us-gov: partition aws-us-gov is not supported.* \(got "us-gov-west-1"\)\. Fix: /);
   });
 
-  it("requires --stack", async () => {
-    const result = await runCli(["plan"]);
+  it("takes a release by its first 12 hex digits, from the store the program deploys from", async () => {
+    const result = await runCli(["plan", "--stack", "dev", "--release", "sha256:0123456789ab"]);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /--stack is required/);
+    assert.match(result.stderr, /--release 'sha256:0123456789ab' matches no release in the store/);
   });
 });

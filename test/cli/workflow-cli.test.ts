@@ -58,6 +58,40 @@ describe("fleet release workflow with --local (CLI, end to end)", function () {
     // who: git config user.name when set, else $USER.
     assert.deepEqual(state.history.map((h) => h.action), Array(4).fill("promote"));
     assert.ok(state.history.every((h) => h.who !== ""));
+
+    // --limit counts rollouts, each shown whole: the last one is the 4-region promotion, not one record of it.
+    const last = JSON.parse((await fleet("status", "--local", "--limit", "1", "--json")).stdout) as { history: { action: string; stack: string }[] };
+    assert.deepEqual(last.history.map((h) => `${h.action} ${h.stack}`), Array(4).fill("promote prod"));
+    const two = JSON.parse((await fleet("status", "--local", "--limit", "2", "--json")).stdout) as { history: { action: string }[] };
+    assert.deepEqual(two.history.map((h) => h.action), ["deploy", "deploy", "promote", "promote", "promote", "promote"]);
+  });
+
+  it("takes a release by the first 12 hex digits tables show, refuses a shorter or an ambiguous one", async () => {
+    const prefix = digest.slice(0, "sha256:".length + 12);
+    const byPrefix = await fleet("rollback", "--local", "--stack", "prod", "--to", prefix, "--dry-run", "--json");
+    assert.equal(byPrefix.code, 0, byPrefix.stderr);
+    assert.deepEqual((JSON.parse(byPrefix.stdout) as { regions: { to: string }[] }).regions.map((r) => r.to), Array(4).fill(digest));
+    const bare = await fleet("rollback", "--local", "--stack", "prod", "--to", digest.slice("sha256:".length, "sha256:".length + 16).toUpperCase(), "--dry-run", "--json");
+    assert.equal(bare.code, 0, bare.stderr);
+
+    const short = await fleet("rollback", "--local", "--stack", "prod", "--to", digest.slice(0, "sha256:".length + 11), "--dry-run");
+    assert.equal(short.code, 2);
+    assert.match(short.stderr, /--to '.*' is too short to name one release: give at least 12 hex digits/);
+
+    // Two manifests sharing a 12-digit prefix (no zip: listing reads manifests only).
+    const manifest = JSON.parse(await readFile(path.join(root, "releases", `${digest.slice(7)}.json`), "utf8")) as { digest: string };
+    const twins = ["a", "b"].map((last) => `abcdef012345${last.repeat(52)}`);
+    for (const hex of twins) await writeFile(path.join(root, "releases", `${hex}.json`), JSON.stringify({ ...manifest, digest: `sha256:${hex}` }));
+    try {
+      const ambiguous = await fleet("deploy", "--local", "--stack", "dev", "--release", "sha256:abcdef012345");
+      assert.equal(ambiguous.code, 2);
+      assert.match(ambiguous.stderr, new RegExp(`--release 'sha256:abcdef012345' is ambiguous: 2 releases start with it:\n  sha256:${twins[0]}\n  sha256:${twins[1]}\nFix: give more digits`));
+      const none = await fleet("deploy", "--local", "--stack", "dev", "--release", "sha256:0123456789ab");
+      assert.equal(none.code, 2);
+      assert.match(none.stderr, /--release 'sha256:0123456789ab' matches no release in the store/);
+    } finally {
+      for (const hex of twins) await rm(path.join(root, "releases", `${hex}.json`));
+    }
   });
 
   it("refuses an unknown stack, a malformed or unknown digest, a corrupted artifact and a rollback with no history", async () => {
@@ -68,6 +102,7 @@ describe("fleet release workflow with --local (CLI, end to end)", function () {
     const malformed = await fleet("deploy", "--local", "--stack", "dev", "--release", "sha256:xyz");
     assert.equal(malformed.code, 2);
     assert.match(malformed.stderr, /--release 'sha256:xyz' is not a release digest/);
+
 
     const unknown = await fleet("deploy", "--local", "--stack", "dev", "--release", `sha256:${"0".repeat(64)}`);
     assert.equal(unknown.code, 1);
@@ -81,6 +116,6 @@ describe("fleet release workflow with --local (CLI, end to end)", function () {
 
     const rollback = await fleet("rollback", "--local", "--stack", "prod", "--yes");
     assert.equal(rollback.code, 1);
-    assert.match(rollback.stderr, /no earlier release of prod 222222222222\/us-east-1 in the ledger: pass --to/);
+    assert.match(rollback.stderr, /no earlier release of prod 222222222222\/us-east-1 in the ledger: pass --to sha256:<hex> \(see 'fleet status --local --stack prod'\)/);
   });
 });
