@@ -31,8 +31,8 @@ export interface FleetFunctionArgs {
   tracing: boolean;
   /** The app's log level (FLEET_LOG_LEVEL); Lambda's JSON log filter is set to the same level. */
   logLevel: "debug" | "info" | "warn" | "error";
-  /** The whole Lambda environment; a secret Output when the stage has secrets. */
-  environment: pulumi.Input<Record<string, string>>;
+  /** The whole Lambda environment; each secret value a secret Output of its own. */
+  environment: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** The environment holds secrets: encrypt it with a key of its own that only this function's role decrypts. */
   secrets: boolean;
   /** The deploy role `pulumi up` runs as in this account (the stage file's `roleArn`), named in the key policy. */
@@ -183,6 +183,7 @@ function createFunction(
       tags: { release: args.release },
     },
     // The policy too: the role alone grants nothing, and the first cold starts must already write logs and traces.
-    { parent, dependsOn: [logGroup, policy] },
+    // With secrets the environment Lambda reports back is secret as a whole: the inputs carry the secret keys.
+    { parent, dependsOn: [logGroup, policy], ...(args.secrets ? { additionalSecretOutputs: ["environment"] } : {}) },
   );
 }

@@ -22,8 +22,8 @@ export interface RegionalApiArgs {
   release: string;
   /** The release zip to run. */
   zipPath: string;
-  /** The Lambda environment (a secret Output when the stage has secrets). */
-  environment: pulumi.Input<Record<string, string>>;
+  /** The Lambda environment (each secret value a secret Output of its own). */
+  environment: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** The deploy role `pulumi up` runs as in this account (the target's `roleArn`). */
   deployRoleArn: string;
   /** Provider of the hosted zone's account, when `config.domain` is set. */

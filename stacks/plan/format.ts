@@ -53,7 +53,7 @@ function asTree(resources: PlannedResource[]): { resource: PlannedResource; dept
   return ordered;
 }
 /** `fleet plan --json`: the stack and every resource with its masked inputs. */
-export function planJson(plan: Plan): { stack: string; resources: Omit<PlannedResource, "urn" | "id" | "custom" | "provider" | "secretInputs" | "dependencies" | "retainOnDelete" | "deleteBeforeReplace">[]; outputs: Record<string, unknown>; warnings: string[] } {
+export function planJson(plan: Plan): { stack: string; resources: Omit<PlannedResource, "urn" | "id" | "custom" | "provider" | "secretInputs" | "dependencies" | "retainOnDelete" | "deleteBeforeReplace" | "additionalSecretOutputs">[]; outputs: Record<string, unknown>; warnings: string[] } {
   return {
     stack: plan.stack,
     resources: plan.resources.map(({ type, name, parent, account, region, inputs }) => ({ type, name, parent, account, region, inputs })),

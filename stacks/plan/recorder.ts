@@ -1,4 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
+import path from "node:path";
+import { repoRoot } from "../../core/paths";
 import { mockState } from "./mock-state";
 import type { PlannedResource } from "./types";
 
@@ -26,6 +28,7 @@ interface RegisterRequest {
   getDependenciesList(): string[];
   getRetainondelete(): boolean | undefined;
   getDeletebeforereplace(): boolean;
+  getAdditionalsecretoutputsList(): string[];
 }
 type RegisterCallback = (error: unknown, response?: { getUrn(): string; getId(): string }) => void;
 interface MonitorWithRegister {
@@ -85,6 +88,7 @@ export async function installRecorder(project: string, stack: string): Promise<{
           dependencies: request.getDependenciesList(),
           retainOnDelete: request.getRetainondelete() ?? false,
           deleteBeforeReplace: request.getDeletebeforereplace(),
+          additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
         });
       }
       callback(error, response);
@@ -147,7 +151,10 @@ function isDescendant(resource: PlannedResource, ancestor: string, byUrn: Map<st
   return false;
 }
 
-/** Replaces secrets with "[secret]" (noting their paths), archives and assets by their path, resources by URN. */
+/**
+ * Replaces secrets with "[secret]" (noting their paths), archives and assets by their path (relative to the
+ * repository, so a plan reads the same on every machine), resources by URN.
+ */
 function mask(value: unknown, at: string, secrets: string[]): unknown {
   if (Array.isArray(value)) return value.map((item, index) => mask(item, `${at}[${index}]`, secrets));
   if (typeof value !== "object" || value === null) return value;
@@ -157,11 +164,18 @@ function mask(value: unknown, at: string, secrets: string[]): unknown {
       secrets.push(at);
       return "[secret]";
     case archiveSig:
-      return { archive: record.path ?? record.uri ?? "(inline)" };
+      return { archive: inRepository(record.path) ?? record.uri ?? "(inline)" };
     case assetSig:
-      return { asset: record.path ?? record.uri ?? "(inline)" };
+      return { asset: inRepository(record.path) ?? record.uri ?? "(inline)" };
     case resourceSig:
       return record.urn;
   }
   return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, mask(item, at ? `${at}.${key}` : key, secrets)]));
+}
+
+/** A file path as the repository names it (`.fleet/releases/<hex>.zip`); a path outside it stays as it is. */
+function inRepository(file: unknown): string | undefined {
+  if (typeof file !== "string") return undefined;
+  const relative = path.relative(repoRoot, path.resolve(repoRoot, file));
+  return relative.startsWith("..") || path.isAbsolute(relative) ? file : relative.split(path.sep).join("/");
 }

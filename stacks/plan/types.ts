@@ -16,7 +16,10 @@ export interface PlannedResource {
   /** Account the resource lives in (from its provider, or its parent's), `null` when none applies. */
   account: string | null;
   region: string | null;
-  /** Inputs with every secret replaced by `"[secret]"` and archives by `{ archive: <path> }`. */
+  /**
+   * Inputs with every secret replaced by `"[secret]"` (key by key where the program made each value a secret) and
+   * archives by `{ archive: <path> }`, the path relative to the repository when it is inside it.
+   */
   inputs: Record<string, unknown>;
   /** Dotted paths of the inputs that are secret (masked in `inputs`). */
   secretInputs: string[];
@@ -26,6 +29,8 @@ export interface PlannedResource {
   retainOnDelete: boolean;
   /** Deleted before its replacement is created (`deleteBeforeReplace`), instead of after. */
   deleteBeforeReplace: boolean;
+  /** Outputs Pulumi stores as secrets besides those from secret inputs (`additionalSecretOutputs`). */
+  additionalSecretOutputs: string[];
 }
 
 /** What one mocked run of the program produced. */

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { repoRoot } from "../../core/paths";
 import { runCli, type CliResult } from "../helpers/run-cli";
 
 const PLACEHOLDER_RELEASE = `sha256:${"0".repeat(64)}`;
@@ -69,6 +70,14 @@ describe("fleet plan", function () {
     }
   });
 
+  it("prints the same plan on every machine: no path of the clone it ran in, archives relative to the repository", () => {
+    assert.ok(!prodJson.stdout.includes(repoRoot), "the clone's path is in the plan");
+    const plan = JSON.parse(prodJson.stdout) as PlanJson;
+    const archives = plan.resources.flatMap((r) => (r.type === "aws:lambda/function:Function" ? [(r.inputs.code as { archive: string }).archive] : []));
+    assert.equal(archives.length, 4);
+    for (const archive of archives) assert.match(archive, /^\.fleet\/releases\/[0-9a-f]{64}\.zip$/);
+  });
+
   it("prints the plan grouped by account and region", () => {
     assert.equal(devText.code, 0, devText.stderr);
     const lines = devText.stdout.split("\n");
@@ -87,7 +96,8 @@ describe("fleet plan", function () {
     assert.equal(secretJson.code, 0, secretJson.stderr);
     const plan = JSON.parse(secretJson.stdout) as PlanJson;
     const fn = plan.resources.find((r) => r.type === "aws:lambda/function:Function");
-    assert.deepEqual(fn?.inputs.environment, { variables: "[secret]" });
+    // Key by key: the reviewer sees every plain variable.
+    assert.deepEqual(fn?.inputs.environment, { variables: { FLEET_STAGE: "secret", FLEET_RELEASE: PLACEHOLDER_RELEASE, FLEET_LOG_LEVEL: "info", API_TOKEN: "[secret]" } });
     assert.doesNotMatch(secretJson.stdout, /ciphertext-that-plan-never-decrypts/);
   });
 

@@ -493,11 +493,16 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
     }
   });
 
-  it("keeps secrets out of plain inputs and outputs: the function environment is a secret", () => {
+  it("keeps secrets out of plain inputs and outputs: each secret variable is a secret, the plain ones stay readable, the environment output is secret", () => {
     for (const fn of ofType(variant, "aws:lambda/function:Function")) {
-      assert.ok(fn.secretInputs.includes("environment.variables"), String(fn.secretInputs));
-      assert.deepEqual(fn.inputs.environment, { variables: "[secret]" });
+      assert.deepEqual(fn.secretInputs, ["environment.variables.API_TOKEN"]);
+      const { variables } = fn.inputs.environment as { variables: Record<string, string> };
+      assert.equal(variables.API_TOKEN, "[secret]");
+      assert.equal(variables.MODE, "variant");
+      assert.equal(variables.FLEET_STAGE, "variant");
+      assert.deepEqual(fn.additionalSecretOutputs, ["environment"]);
     }
+    for (const fn of ofType(dev, "aws:lambda/function:Function")) assert.deepEqual([fn.secretInputs, fn.additionalSecretOutputs], [[], []]);
     assert.ok(!JSON.stringify(variant).includes(SECRET_VALUE), "the secret value appears in the recorded plan");
     assert.deepEqual(variant.secretOutputs, []);
     assert.match(String((variant.outputs.endpoints as Record<string, string>)["444444444444/ap-southeast-2"]), /\/variant\/$/);
