@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { ConfigError, loadConfig } from "../config";
+import { listStageFiles, readStageFile } from "../../core/stage-file";
+import { AppEnv, ConfigError, loadConfig } from "../config";
 
 describe("loadConfig", () => {
   it("uses the defaults when nothing is set", () => {
@@ -44,5 +45,15 @@ describe("loadConfig", () => {
       () => loadConfig({ FLEET_LOG_LEVEL: "loud", FLEET_RELEASE: "v1" }),
       (err: Error) => /FLEET_RELEASE=/.test(err.message) && /FLEET_LOG_LEVEL=/.test(err.message),
     );
+  });
+});
+
+describe("the example's stage files", () => {
+  it("set no plain variable the app does not read (every fleet:env name is one of AppEnv's)", () => {
+    const read = Object.keys(AppEnv.shape);
+    for (const stack of listStageFiles()) {
+      const unread = Object.keys(readStageFile(stack).env).filter((name) => !read.includes(name));
+      assert.deepEqual(unread, [], `Pulumi.${stack}.yaml sets fleet:env ${unread.join(", ")}, which the example app never reads`);
+    }
   });
 });

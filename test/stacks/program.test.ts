@@ -230,7 +230,7 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
       assert.deepEqual(fn.inputs.architectures, ["arm64"]);
       assert.equal(fn.inputs.publish, true);
       assert.deepEqual(fn.inputs.environment, {
-        variables: { GREETING: "hello from dev", FLEET_STAGE: "dev", FLEET_RELEASE: fixture.digest, FLEET_LOG_LEVEL: "debug" },
+        variables: { FLEET_STAGE: "dev", FLEET_RELEASE: fixture.digest, FLEET_LOG_LEVEL: "debug" },
       });
       // Lambda's JSON log filter must match FLEET_LOG_LEVEL, or it drops dev's debug lines and Powertools follows it.
       assert.deepEqual(fn.inputs.loggingConfig, { logFormat: "JSON", logGroup: "/fleet/dev/function", applicationLogLevel: "DEBUG" });
