@@ -1,10 +1,10 @@
-import { watch, type FSWatcher } from "node:fs";
 import path from "node:path";
 import type { Emulator, EndpointConfig } from "../emulator/index";
+import { watchTree } from "./watch-tree";
 
 /** What {@link reloadOnChange} needs: where the source is, how to build it, and what to swap. */
 export interface ReloadOptions {
-  /** Folders watched recursively (the app's source). */
+  /** Folders watched recursively (the app's source), across rename-style saves; editors' temp files are ignored. */
   dirs: readonly string[];
   /** Builds the bundle and resolves with its file; a rejection keeps the previous build serving. */
   rebuild: () => Promise<string>;
@@ -28,11 +28,11 @@ export interface Reloader {
 /**
  * Rebuilds and swaps every endpoint's function when a source file changes, as `serverless-offline` reloads
  * handlers: one build at a time (changes during a build cause one more), requests in flight finish on the old
- * code (Emulator.replace), and a failed build leaves the previous one serving.
+ * code (Emulator.replace), and a failed build leaves the previous one serving: its message (the build's problems)
+ * is printed with the one thing to do, save again.
  */
 export function reloadOnChange(options: ReloadOptions): Reloader {
   const debounceMs = options.debounceMs ?? 150;
-  let timer: NodeJS.Timeout | undefined;
   let building: Promise<void> | undefined;
   let again = false;
   let changed = new Set<string>();
@@ -48,7 +48,7 @@ export function reloadOnChange(options: ReloadOptions): Reloader {
       for (const endpoint of options.endpoints) await options.emulator.replace(endpoint.key, { bundleFile, env: endpoint.env });
       options.progress(`reloaded ${options.endpoints.length} endpoint(s) in ${Date.now() - started} ms after changes to ${files.join(", ")}`);
     } catch (error) {
-      options.progress(`${(error as Error).message}\nstill serving the previous build; save again to retry`);
+      options.progress(`${(error as Error).message}\nstill serving the previous build: fix the problems above and save again`);
     }
   };
 
@@ -66,19 +66,21 @@ export function reloadOnChange(options: ReloadOptions): Reloader {
     });
   };
 
-  const watchers: FSWatcher[] = options.dirs.map((dir) =>
-    watch(dir, { recursive: true }, (_event, name) => {
-      if (closed) return;
-      changed.add(path.relative(process.cwd(), name ? path.join(dir, String(name)) : dir));
-      clearTimeout(timer);
-      timer = setTimeout(schedule, debounceMs);
-    }),
+  const watchers = options.dirs.map((dir) =>
+    watchTree(
+      dir,
+      (files) => {
+        if (closed) return;
+        for (const file of files) changed.add(path.relative(process.cwd(), file));
+        schedule();
+      },
+      debounceMs,
+    ),
   );
 
   return {
     async close() {
       closed = true;
-      clearTimeout(timer);
       for (const watcher of watchers) watcher.close();
       await building;
     },

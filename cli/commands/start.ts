@@ -52,7 +52,9 @@ that region's own worker thread and environment. HTTP APIs apply the stage's fle
     const progress = (line: string) => process.stderr.write(`${line}\n`);
 
     const stage = readStage(stack);
-    const bundle = await build(progress);
+    const bundle = await build(progress).catch((error: Error) => {
+      throw new CliError(`${error.message}\nFix the problems above, then run fleet start again.`);
+    });
     let endpoints;
     try {
       endpoints = stageEndpoints(stage, { port, regions, account: values.account, api }, () => ({ bundleFile: bundle, release: devRelease }));
@@ -114,6 +116,7 @@ function readStage(stack: string): Stage {
   }
 }
 
+/** Builds the bundle; a failure's message lists esbuild's problems (file:line:column), and says nothing of what to do next. */
 async function build(progress: (line: string) => void): Promise<string> {
   try {
     const bundle = await buildBundle();
@@ -125,7 +128,7 @@ async function build(progress: (line: string) => void): Promise<string> {
     const detail = problems?.length
       ? problems.map((p) => `  ${p.location ? `${p.location.file}:${p.location.line}:${p.location.column}: ` : ""}${p.text}`).join("\n")
       : `  ${(error as Error).message}`;
-    throw new CliError(`could not build the Lambda bundle of ${loadFleetConfig().app}:\n${detail}\nFix the errors above, then run fleet start again.`);
+    throw new Error(`could not build the Lambda bundle of ${loadFleetConfig().app}:\n${detail}`);
   }
 }
 

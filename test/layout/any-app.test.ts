@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { execFile, execFileSync, spawn } from "node:child_process";
-import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { execFile, spawn } from "node:child_process";
+import { rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { repoRoot } from "../../core/paths";
+import { repositoryWith } from "../helpers/repository-copy";
 import { runCli } from "../helpers/run-cli";
 
 const run = promisify(execFile);
@@ -19,26 +19,6 @@ const fixtures = {
   "plain-koa": { health: "/healthz", openapi: false },
   "body-parser": { health: "/status", openapi: true },
 } as const;
-
-/** A copy of the repository's files (tracked and new, not ignored) with `app/` replaced by a fixture app. */
-async function repositoryWith(fixture: keyof typeof fixtures): Promise<string> {
-  const copy = await mkdtemp(path.join(tmpdir(), `fleet-any-app-${fixture}-`));
-  const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], { cwd: repoRoot, encoding: "utf8" })
-    .split("\n")
-    .filter((file) => file !== "" && !file.startsWith("app/") && file !== "fleet.config.ts");
-  for (const file of files) {
-    await mkdir(path.dirname(path.join(copy, file)), { recursive: true });
-    await copyFile(path.join(repoRoot, file), path.join(copy, file)).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== "ENOENT") throw error; // deleted in the working tree, not yet committed
-    });
-  }
-  const source = path.join(repoRoot, "test", "fixtures", "apps", fixture);
-  await mkdir(path.join(copy, "app"));
-  await copyFile(path.join(source, "index.ts"), path.join(copy, "app", "index.ts"));
-  await copyFile(path.join(source, "fleet.config.ts"), path.join(copy, "fleet.config.ts"));
-  await symlink(path.join(repoRoot, "node_modules"), path.join(copy, "node_modules"));
-  return copy;
-}
 
 /** `fleet start` in the copy until it prints its endpoints; stopped with SIGTERM. */
 async function startIn(copy: string): Promise<{ endpoints: { key: string; region: string; url: string }[]; stop(): Promise<void> }> {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { startEmulator, type Emulator, type EndpointConfig } from "../../emulator";
@@ -60,9 +61,38 @@ describe("reloadOnChange (fleet start --watch)", () => {
     assert.match(progress.join("\n"), /reloaded 2 endpoint\(s\) in \d+ ms after changes to .*version\.txt/);
 
     writeFileSync(path.join(source, "version.txt"), "broken");
-    await eventually(async () => progress.some((line) => line.includes("still serving the previous build")));
+    await eventually(async () => progress.some((line) => line.includes("still serving the previous build: fix the problems above and save again")));
     assert.match(progress.join("\n"), /Expected ';'/);
     assert.deepEqual((await answers()).map((a) => a.version), ["v2", "v2"]);
     assert.ok(builds >= 2);
+  });
+
+  it("rebuilds after every rename-style save (sed -i) of a file in a subfolder, and never for an editor's temp file", async () => {
+    const bundleFile = files.write("tree.js", versionHandler("tree"));
+    const source = path.join(path.dirname(bundleFile), "tree");
+    mkdirSync(path.join(source, "routes"), { recursive: true });
+    const file = path.join(source, "routes", "a.ts");
+    writeFileSync(file, "v0");
+    const progress: string[] = [];
+    let builds = 0;
+    reloader = reloadOnChange({
+      dirs: [source],
+      rebuild: async () => {
+        builds += 1;
+        return bundleFile;
+      },
+      emulator: { endpoints: [], replace: async () => undefined, close: async () => undefined },
+      endpoints: [],
+      progress: (line) => progress.push(line),
+      debounceMs: 30,
+    });
+    for (let save = 1; save <= 3; save++) {
+      execFileSync("sed", ["-i", `s/v${save - 1}/v${save}/`, file]);
+      await eventually(async () => builds === save);
+    }
+    writeFileSync(path.join(source, "routes", ".a.ts.swp"), "swap");
+    writeFileSync(file, "v4");
+    await eventually(async () => builds === 4);
+    assert.ok(progress.every((line) => /after changes to \S*routes\/a\.ts$/.test(line)), progress.join("\n"));
   });
 });
