@@ -19,4 +19,5 @@ export const commands: Record<string, () => { default: Command<any> }> = {
   status: () => require("./status"),
   unlock: () => require("./unlock"),
   bootstrap: () => require("./bootstrap"),
+  completion: () => require("./completion"),
 };
