@@ -69,7 +69,7 @@ export class UnknownStackError extends FleetError {
     const file = path.basename(stageFilePath(unknown, root));
     super(
       `unknown stack '${unknown}'${didYouMean(unknown, known)}: there is no ${file} (stacks here: ${known.join(", ") || "none"}). ` +
-        `Fix: use one of those, or add ${file} (README "Deploying to AWS")`,
+        `Fix: use one of those, or add ${file}: fleet stage add ${unknown} --account <id> --role-arn <arn> --regions <a,b>`,
     );
     this.name = "UnknownStackError";
   }

@@ -19,5 +19,6 @@ export const commands: Record<string, () => { default: Command<any> }> = {
   status: () => require("./status"),
   unlock: () => require("./unlock"),
   bootstrap: () => require("./bootstrap"),
+  stage: () => require("./stage"),
   completion: () => require("./completion"),
 };
