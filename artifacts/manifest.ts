@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { digestPattern, type Digest } from "../core/digest";
 import { SmokeCall } from "../core/fleet-config";
+import { lambdaRuntime } from "../core/runtime";
 import { ArtifactError } from "./store/store";
 
-/** The Lambda runtime every release is built for (stacks/ deploys it as `nodejs22.x`). */
-export const releaseRuntime = "nodejs22.x";
+/** The Lambda runtime every release is built for (the one stacks/ deploys). */
+export const releaseRuntime = lambdaRuntime;
 
 /** What the store keeps beside each release zip: enough to know where it came from and what API it serves. */
 export const ReleaseManifest = z.strictObject({

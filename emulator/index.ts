@@ -82,6 +82,12 @@ export interface EmulatorOptions {
    * prefixed with `[key] `, so a log line never crosses to the main thread. @default 2 (stderr)
    */
   functionOutputFd?: number;
+  /**
+   * Without `log`: write the functions' JSON log lines for people, one short line each (a request's, from fleet's
+   * access log: `time region METHOD path status ms`; others `time region LEVEL message`), not as raw JSON.
+   * @default false (raw, every line prefixed with `[key] `)
+   */
+  readableOutput?: boolean;
 }
 
 const formats: Record<ApiKind, ApiFormat> = { rest: restV1, http: httpV2 };
@@ -89,6 +95,9 @@ const formats: Record<ApiKind, ApiFormat> = { rest: restV1, http: httpV2 };
 /** Starts one API Gateway emulation per endpoint, each with its function in its own worker thread. */
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const log = options.log ?? ((key, text) => process.stderr.write(prefixLines(`[${key}] `, text)));
+  // A region names an endpoint unless the endpoints span several accounts.
+  const severalAccounts = new Set(options.endpoints.map((e) => e.account)).size > 1;
+  const labelOf = (config: EndpointConfig) => (severalAccounts ? config.key : config.region);
   const started: Array<{ config: EndpointConfig; fn: RegionalFunction; server: Server; url: string }> = [];
   const close = async () => {
     // Stop accepting, then drop open connections: a request stuck in a function must not hold the exit.
@@ -102,7 +111,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       const identity = functionIdentity(config);
       const logs: FunctionOutput = options.log
         ? (_stream, chunk) => log(config.key, chunk.toString())
-        : { fd: options.functionOutputFd ?? 2, prefix: `[${config.key}] ` };
+        : { fd: options.functionOutputFd ?? 2, prefix: `[${config.key}] `, ...(options.readableOutput ? { readable: labelOf(config) } : {}) };
       const fn = await RegionalFunction.start({ bundleFile: config.bundleFile, env: lambdaEnvironment(identity, config.env) }, logs).catch(
         (error: Error) => {
           throw new Error(`${config.key}: ${error.message}`);

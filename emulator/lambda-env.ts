@@ -1,3 +1,4 @@
+import { lambdaRuntime } from "../core/runtime";
 import { randomBytes } from "node:crypto";
 
 /** How one emulated function is configured, as Lambda would know it. */
@@ -34,7 +35,7 @@ export function lambdaEnvironment(fn: FunctionIdentity, env: Record<string, stri
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMB),
     AWS_LAMBDA_LOG_GROUP_NAME: names.logGroupName,
     AWS_LAMBDA_LOG_STREAM_NAME: names.logStreamName,
-    AWS_EXECUTION_ENV: "AWS_Lambda_nodejs22.x",
+    AWS_EXECUTION_ENV: `AWS_Lambda_${lambdaRuntime}`,
     TZ: ":UTC",
     LANG: "en_US.UTF-8",
   };

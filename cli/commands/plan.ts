@@ -26,7 +26,7 @@ reported as a warning.`,
     try {
       requireKnownStack(values.stack, root);
     } catch (error) {
-      throw new CliError((error as Error).message, 2);
+      throw new CliError(`--stack ${values.stack}: ${(error as Error).message}`, 2);
     }
     // The program deploys sha256: releases from .fleet/releases/, so a prefix names one there.
     const release = values.release === "build" ? "build" : await digestArg(values.release, "--release", new LocalReleaseStore(defaultStoreDir));

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import path from "node:path";
 import { buildBundle } from "../../build/bundle";
 import { loadFleetConfig } from "../../core/fleet-config";
@@ -5,7 +6,9 @@ import { devRelease } from "../../core/function-env";
 import { repoRoot } from "../../core/paths";
 import { loadStage, type Stage } from "../../core/stage";
 import { PortInUseError, startEmulator, type ApiKind, type EndpointConfig, type RunningEndpoint } from "../../emulator";
+import { findNode } from "../../local-cloud/function-node";
 import { reloadOnChange } from "../../local-cloud/reload-on-change";
+import { lambdaRuntime, runtimeNodeMajor } from "../../core/runtime";
 import { stageEndpoints } from "../../local-cloud/stage-endpoints";
 import { isAwsRegion } from "../../core/regions";
 import { CliError, defineCommand } from "../command";
@@ -24,7 +27,10 @@ that region's own worker thread and environment. HTTP APIs apply the stage's fle
     account: { type: "string", value: "id", description: "the account of --regions (default: the stage's account)" },
     port: { type: "string", value: "n", default: "3000", description: "first port; endpoints take consecutive ports; 0 = any free port each" },
     api: { type: "string", value: "rest|http", description: "the API kind to emulate (default: the stage's fleet:api)" },
-    json: { type: "boolean", description: "print { stack, endpoints: [{ key, account, region, url, api }] } once listening" },
+    json: {
+      type: "boolean",
+      description: "print { stack, endpoints: [{ key, account, region, url, api }] } once listening, and the functions' logs as they write them (JSON); without it, each request's log line is one short line: time, region, method, path, status, ms",
+    },
     watch: {
       type: "boolean",
       description: "rebuild and reload every endpoint when a file of the app changes (requests in flight finish on the old code; a failed build keeps the previous one serving)",
@@ -40,6 +46,8 @@ that region's own worker thread and environment. HTTP APIs apply the stage's fle
   npx fleet start --api rest      # REST URLs carry the stage, as execute-api URLs do
   curl http://127.0.0.1:3000/dev/health`,
   async run({ values }) {
+    const underNode = await onTheFunctionsNode();
+    if (underNode !== undefined) return underNode;
     // Required on demand, like the commands: plain `fleet start` never loads the release code.
     if (values.deployed) return (require("../start-deployed") as typeof import("../start-deployed")).runServeDeployed(values);
     const stack = values.stack;
@@ -63,7 +71,7 @@ that region's own worker thread and environment. HTTP APIs apply the stage's fle
     }
     if (endpoints.length === 0) throw new CliError(`stack ${stack} has no regions to serve. Fix: add regions to fleet:targets in Pulumi.${stack}.yaml`);
 
-    const emulator = await startEmulator({ endpoints }).catch((error: Error) => {
+    const emulator = await startEmulator({ endpoints, readableOutput: !values.json }).catch((error: Error) => {
       if (error instanceof PortInUseError) throw new CliError(portInUseMessage(error, endpoints));
       throw new CliError(`could not start the local endpoints: ${error.message}`);
     });
@@ -156,4 +164,38 @@ function parseRegions(text: string): string[] {
 /** The folder of the app module fleet.config.ts names: what --watch watches. */
 function appDir(): string {
   return path.dirname(path.join(repoRoot, loadFleetConfig().app));
+}
+
+/** Set in a `fleet start` re-run under the functions' Node: the Node it was given (never re-run twice). */
+const reRunVariable = "FLEET_START_NODE";
+
+/**
+ * The emulator runs each function in a worker thread of this process, so on this process's Node. When that is not
+ * the major of the functions' Lambda runtime and the machine has one that is ({@link findNode}), `fleet start`
+ * runs again under it and resolves to its exit code; else it says once which Node the functions run on here and
+ * resolves to undefined (go on here).
+ */
+async function onTheFunctionsNode(): Promise<number | undefined> {
+  const major = runtimeNodeMajor();
+  if (process.env[reRunVariable] !== undefined) {
+    process.stderr.write(`functions run on Node ${process.versions.node} (${process.env[reRunVariable]}), as ${lambdaRuntime} in Lambda\n`);
+    return undefined;
+  }
+  if (Number(process.versions.node.split(".")[0]) === major) return undefined;
+  const node = findNode(major);
+  if (!node) {
+    process.stderr.write(
+      `note: Lambda runs these functions on ${lambdaRuntime}; this machine has no Node ${major} (looked for node${major} on PATH and in nvm, fnm, volta and n), ` +
+        `so they run here on its Node ${process.versions.node}. Fix: install Node ${major} (e.g. nvm install ${major}) to run them on ${major}\n`,
+    );
+    return undefined;
+  }
+  const child = spawn(node, process.argv.slice(1), { stdio: "inherit", env: { ...process.env, [reRunVariable]: node } });
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  process.on("SIGINT", forward);
+  process.on("SIGTERM", forward);
+  const code = await new Promise<number>((resolve) => child.on("exit", (exit, signal) => resolve(exit ?? (signal ? 128 + (signal === "SIGINT" ? 2 : 15) : 1))));
+  process.off("SIGINT", forward);
+  process.off("SIGTERM", forward);
+  return code;
 }

@@ -34,9 +34,10 @@ export type LogSink = (stream: "stdout" | "stderr", chunk: Buffer) => void;
 /**
  * What becomes of the function's stdout/stderr: a {@link LogSink} receives each chunk on the main thread (one
  * message per write crossing threads), or the worker writes each chunk itself to file descriptor `fd` with
- * `prefix` before every line (one synchronous write, nothing crosses threads).
+ * `prefix` before every line (one synchronous write, nothing crosses threads); with `readable` (the region's label),
+ * JSON log lines are written as one short human line each instead (a request: time, region, method, path, status, ms).
  */
-export type FunctionOutput = LogSink | { fd: number; prefix: string };
+export type FunctionOutput = LogSink | { fd: number; prefix: string; readable?: string };
 
 const runtimeFile = path.join(__dirname, "runtime.js");
 

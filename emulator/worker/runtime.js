@@ -41,13 +41,17 @@ function invoke(handler, event, context) {
 
 // Direct output (the default of `fleet start`): the function's writes go straight to the emulator's file
 // descriptor, each line prefixed with its endpoint, instead of one message per write to the main thread.
+// With `readable` (fleet start without --json), each JSON log line becomes one short line: a request's (fleet's
+// access log keys: method, path, status, latencyMs) `time region METHOD path status ms`, others `time region LEVEL
+// message`; anything else keeps the prefix.
 if (workerData.output) {
   const { writeSync } = require("node:fs");
-  const { fd, prefix } = workerData.output;
+  const { fd, prefix, readable } = workerData.output;
+  const lines = readable ? (text) => text.replace(/^.+$/gm, (line) => readableLine(line, readable, prefix)) : (text) => text.replace(/^(?=.)/gm, prefix);
   const writeDirect = function (chunk, encoding, callback) {
     const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString();
     try {
-      writeSync(fd, text.replace(/^(?=.)/gm, prefix));
+      writeSync(fd, lines(text));
     } catch {
       // A closed or full descriptor must not fail the invocation that logged.
     }
@@ -57,6 +61,24 @@ if (workerData.output) {
   };
   process.stdout.write = writeDirect;
   process.stderr.write = writeDirect;
+}
+
+function readableLine(line, label, prefix) {
+  let entry;
+  try {
+    entry = line.startsWith("{") ? JSON.parse(line) : undefined;
+  } catch {
+    entry = undefined;
+  }
+  if (!entry || typeof entry !== "object") return prefix + line;
+  const at = new Date(typeof entry.timestamp === "string" ? entry.timestamp : Date.now());
+  const time = (Number.isNaN(at.getTime()) ? new Date() : at).toISOString().slice(11, 23);
+  if (typeof entry.method === "string" && typeof entry.path === "string" && typeof entry.status === "number") {
+    return `${time} ${label} ${entry.method} ${entry.path} ${entry.status}${typeof entry.latencyMs === "number" ? ` ${entry.latencyMs} ms` : ""}`;
+  }
+  if (typeof entry.message !== "string") return prefix + line;
+  const error = entry.error && typeof entry.error === "object" ? entry.error.message : entry.error;
+  return `${time} ${label} ${String(entry.level ?? "log").toUpperCase()} ${entry.message}${typeof error === "string" ? `: ${error}` : ""}`;
 }
 
 let handler;

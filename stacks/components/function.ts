@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { lambdaRuntime } from "../../core/runtime";
 import { boundaryArn, logGroupName, rolePath, rolePrefix } from "../../core/naming";
 import { createSecretsKey } from "./secrets-key";
 
@@ -162,7 +163,7 @@ function createFunction(
   return new aws.lambda.Function(
     `${name}-fn`,
     {
-      runtime: "nodejs22.x",
+      runtime: lambdaRuntime,
       handler: "index.handler",
       // An archive on disk, never CallbackFunction: closure serialization breaks with `main: stacks/` (pulumi-aws#933).
       code: new pulumi.asset.FileArchive(args.zipPath),

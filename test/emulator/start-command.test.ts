@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, type Server } from "node:net";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { runCli } from "../helpers/run-cli";
 import { headerValues, send } from "./http-client";
@@ -31,8 +33,8 @@ function startCli(args: string[]): { child: ChildProcess; ready: Promise<StartOu
 }
 
 /** Spawns `fleet start <args>` without --json and resolves with stdout and stderr once it says it is serving. */
-function startCliText(args: string[]): { child: ChildProcess; ready: Promise<{ stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [bin, "start", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+function startCliText(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; ready: Promise<{ stdout: string; stderr: string }>; stderr: () => string } {
+  const child = spawn(process.execPath, [bin, "start", ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -43,7 +45,16 @@ function startCliText(args: string[]): { child: ChildProcess; ready: Promise<{ s
     });
     child.on("exit", (code) => reject(new Error(`fleet start exited with ${code} before serving:\n${stderr}`)));
   });
-  return { child, ready };
+  return { child, ready, stderr: () => stderr };
+}
+
+/** Polls `check` until it holds (a log line takes a moment to be written), failing after `ms`. */
+async function eventually(check: () => boolean, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error("the condition never held");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** A TCP server holding an ephemeral port on 127.0.0.1, so fleet start finds it taken. */
@@ -166,6 +177,53 @@ describe("fleet start (end to end, on the real bundle)", () => {
       const result = await runCli(["start", ...args]);
       assert.equal(result.code, 2, args.join(" "));
       assert.match(result.stderr, message);
+    }
+  });
+
+  it("prints each request's log line as one short line (time, region, method, path, status, ms); --json keeps the function's JSON", async () => {
+    const text = startCliText(["--port", "0", "--regions", "eu-west-1"]);
+    running = text;
+    const url = /^eu-west-1 {2}(\S+)$/m.exec((await text.ready).stdout)?.[1];
+    assert.equal((await send(`${url}health`)).status, 200);
+    await eventually(() => /^\d\d:\d\d:\d\d\.\d{3} eu-west-1 GET \/health 200 [\d.]+ ms$/m.test(text.stderr()));
+    assert.doesNotMatch(text.stderr(), /"method":"GET"/);
+    text.child.kill("SIGINT");
+
+    const json = startCli(["--port", "0", "--json", "--regions", "eu-west-1"]);
+    running = json;
+    const endpoint = (await json.ready).endpoints[0]!;
+    assert.equal((await send(`${endpoint.url}health`)).status, 200);
+    await eventually(() => /^\[111111111111\/eu-west-1\] \{.*"method":"GET".*"path":"\/health"/m.test(json.stderr()));
+  });
+
+  (Number(process.versions.node.split(".")[0]) === 22 ? it.skip : it)("says once which Node the functions run on when the machine has no Node of their runtime's major", async () => {
+    const started = startCliText(["--port", "0", "--regions", "eu-west-1"], { HOME: "/nonexistent", PATH: "/nonexistent", NVM_DIR: "/nonexistent" });
+    running = started;
+    const { stderr } = await started.ready;
+    const notes = stderr.split("\n").filter((line) => line.startsWith("note: Lambda runs these functions on nodejs22.x"));
+    assert.equal(notes.length, 1, stderr);
+    assert.match(notes[0]!, new RegExp(`this machine has no Node 22 .* so they run here on its Node ${process.versions.node.replace(/\./g, "\\.")}\. Fix: install Node 22`));
+  });
+
+  it("runs again under a Node of the functions' major found in nvm's folder, and Ctrl-C reaches it", async () => {
+    const home = await mkdtemp(path.join(tmpdir(), "fleet-nvm-"));
+    try {
+      // A stand-in for an installed Node 22 (this machine has none): it answers 22 when asked, then runs the real node.
+      const node = path.join(home, ".nvm", "versions", "node", "v22.99.0", "bin", "node");
+      await mkdir(path.dirname(node), { recursive: true });
+      await writeFile(node, `#!/bin/sh\nif [ "$1" = "-p" ]; then echo 22.99.0; exit 0; fi\nexec ${JSON.stringify(process.execPath)} "$@"\n`, { mode: 0o755 });
+      const started = startCliText(["--port", "0", "--regions", "eu-west-1"], { HOME: home, PATH: "/nonexistent" });
+      running = started;
+      const { stdout, stderr } = await started.ready;
+      assert.match(stderr, new RegExp(`functions run on Node ${process.versions.node.replace(/\./g, "\\.")} \\(${node.replace(/[.\\/]/g, "\\$&")}\\), as nodejs22\\.x in Lambda`));
+      assert.doesNotMatch(stderr, /^note: /m);
+      const url = /^eu-west-1 {2}(\S+)$/m.exec(stdout)?.[1];
+      assert.equal((await send(`${url}health`)).status, 200);
+      const exited = new Promise<number | null>((resolve) => started.child.on("exit", (code) => resolve(code)));
+      started.child.kill("SIGINT");
+      assert.equal(await exited, 0);
+    } finally {
+      await rm(home, { recursive: true, force: true });
     }
   });
 });
