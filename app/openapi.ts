@@ -1,13 +1,10 @@
-import * as z from "zod/mini";
+import type * as z from "zod/mini";
 import type { AppConfig } from "./config";
 import { problemContentType } from "fleet/middleware";
+import { type Json, jsonSchemaOf } from "./json-schema";
 import { openApiInfo } from "./openapi-info";
 import type { AnyRouteDefinition, ResponseSpec } from "./routes/define-route";
 import { Problem } from "./schemas/problem";
-import { useEnglishMessages } from "./schemas/locale";
-
-/** JSON Schema / OpenAPI fragments are plain JSON objects. */
-type Json = Record<string, unknown>;
 
 /** An OpenAPI 3.1 document (only the parts the app produces are typed). */
 export interface OpenApiDocument {
@@ -32,7 +29,6 @@ export function toOpenApiPath(koaPath: string): string {
  * The bundle builds it on the first request of the document (routes/index.ts memoizes it), not at cold start.
  */
 export function buildOpenApiDocument(definitions: readonly AnyRouteDefinition[], config: AppConfig): OpenApiDocument {
-  useEnglishMessages();
   const paths: OpenApiDocument["paths"] = {};
   for (const route of definitions) {
     const path = toOpenApiPath(route.path);
@@ -137,10 +133,4 @@ function errorResponsesOf(route: AnyRouteDefinition): Json {
 
 function errorResponse(description: string): Json {
   return { description, content: { [problemContentType]: { schema: problemRef } } };
-}
-
-/** JSON Schema (2020-12, OpenAPI 3.1's dialect) of a zod schema, as the request sends it or the response returns it. */
-function jsonSchemaOf(schema: z.ZodMiniType, io: "input" | "output"): Json {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, target: "draft-2020-12" }) as Json;
-  return rest;
 }

@@ -3,9 +3,12 @@ import * as z from "zod/mini";
 import en from "zod/v4/locales/en.js";
 
 /**
- * zod/mini ships without messages (every issue says "Invalid input"): install the English ones on first
- * use, so importing a schema module stays free of side effects. Leaves a locale already configured alone.
+ * zod/mini ships without messages (every issue says "Invalid input"): install the English ones, so importing a
+ * schema module stays free of side effects. Their tables are built on the first message a request needs, not at
+ * cold start, where most requests are valid. Leaves a locale already configured alone.
  */
 export function useEnglishMessages(): void {
-  if (!z.config().localeError) z.config(en());
+  if (z.config().localeError) return;
+  let english: ReturnType<typeof en>["localeError"] | undefined;
+  z.config({ localeError: (issue) => (english ??= en().localeError)(issue) });
 }

@@ -40,12 +40,55 @@ describe("loadConfig", () => {
     });
   }
 
-  it("reports every bad variable at once", () => {
+  it("reports every bad variable at once, one line each in the order the app reads them", () => {
     assert.throws(
-      () => loadConfig({ FLEET_LOG_LEVEL: "loud", FLEET_RELEASE: "v1" }),
-      (err: Error) => /FLEET_RELEASE=/.test(err.message) && /FLEET_LOG_LEVEL=/.test(err.message),
+      () => loadConfig({ FLEET_LOG_LEVEL: "loud", FLEET_RELEASE: "v1", FLEET_STAGE: "dev" }),
+      (err: Error) => {
+        assert.equal(
+          err.message,
+          [
+            "Invalid environment for the fleet app:",
+            '  FLEET_RELEASE="v1": expected sha256:<64 lowercase hex digits> or dev',
+            '  FLEET_LOG_LEVEL="loud": expected one of debug, info, warn, error',
+          ].join("\n"),
+        );
+        return true;
+      },
     );
   });
+
+  // Each check matches the whole value: a valid value with anything around it is refused.
+  const accepted: [string, string][] = [
+    ["FLEET_STAGE", "a"],
+    ["FLEET_STAGE", `p${"x".repeat(31)}`],
+    ["FLEET_STAGE", "dev-2"],
+    ["AWS_REGION", "us-gov-west-1"],
+    ["FLEET_RELEASE", "dev"],
+    ["FLEET_LOG_LEVEL", "error"],
+  ];
+  const refused: [string, string][] = [
+    ["FLEET_STAGE", `p${"x".repeat(32)}`],
+    ["FLEET_STAGE", "1dev"],
+    ["FLEET_STAGE", "dev\n"],
+    ["AWS_REGION", "eu-west-1 "],
+    ["AWS_REGION", "xeu-west-1"],
+    ["FLEET_RELEASE", "devx"],
+    ["FLEET_RELEASE", `sha256:${"a".repeat(63)}`],
+    ["FLEET_RELEASE", `sha256:${"a".repeat(65)}`],
+    ["FLEET_LOG_LEVEL", "infos"],
+    ["FLEET_LOG_LEVEL", "INFO"],
+  ];
+  for (const [name, value] of accepted) {
+    it(`accepts ${name}=${JSON.stringify(value)}`, () => {
+      const config = loadConfig({ [name]: value });
+      assert.ok(Object.values(config).includes(value), JSON.stringify(config));
+    });
+  }
+  for (const [name, value] of refused) {
+    it(`refuses ${name}=${JSON.stringify(value.slice(0, 40))}`, () => {
+      assert.throws(() => loadConfig({ [name]: value }), (err: Error) => err instanceof ConfigError && err.message.includes(`${name}=${JSON.stringify(value)}: expected`));
+    });
+  }
 });
 
 describe("the example's stage files", () => {
