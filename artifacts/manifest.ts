@@ -2,7 +2,7 @@ import { z } from "zod";
 import { digestPattern, type Digest } from "../core/digest";
 import { SmokeCall } from "../core/fleet-config";
 import { lambdaRuntime } from "../core/runtime";
-import { ArtifactError } from "./store/store";
+import { CorruptManifestError } from "./store/store";
 
 /** The Lambda runtime every release is built for (the one stacks/ deploys). */
 export const releaseRuntime = lambdaRuntime;
@@ -35,17 +35,27 @@ export const ReleaseManifest = z.strictObject({
 });
 export type ReleaseManifest = z.infer<typeof ReleaseManifest> & { digest: Digest };
 
-/** Parses a stored manifest; `where` names the object so a corrupted store says which file is bad. */
-export function parseManifest(text: string, where: string): ReleaseManifest {
+/**
+ * Parses the stored manifest of `digest` (the digest its file is named by); `where` names the object so a
+ * corrupted store says which file is bad. A manifest naming another digest is refused: read as this release, it
+ * would list that other release twice and this one not at all.
+ * @throws CorruptManifestError naming the file and the fix
+ */
+export function parseManifest(text: string, where: string, digest: Digest): ReleaseManifest {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw new ArtifactError(`release manifest ${where} is not JSON: the store is corrupted. Fix: run 'fleet release' again (or restore the file)`);
+    throw new CorruptManifestError(`release manifest ${where} is not JSON: the store is corrupted. Fix: run 'fleet release' again (or restore the file)`);
   }
   const parsed = ReleaseManifest.safeParse(json);
   if (!parsed.success) {
-    throw new ArtifactError(`release manifest ${where} is invalid (${z.prettifyError(parsed.error).replace(/\n/g, " ")}). Fix: run 'fleet release' again (or restore the file)`);
+    throw new CorruptManifestError(`release manifest ${where} is invalid (${z.prettifyError(parsed.error).replace(/\n/g, " ")}). Fix: run 'fleet release' again (or restore the file)`);
+  }
+  if (parsed.data.digest !== digest) {
+    throw new CorruptManifestError(
+      `release manifest ${where} names ${parsed.data.digest}, not ${digest}, the release its file is named for. Fix: delete it and store the release again (fleet release), or restore the file`,
+    );
   }
   return parsed.data as ReleaseManifest;
 }

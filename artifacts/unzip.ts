@@ -1,34 +1,29 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { inflateRawSync } from "node:zlib";
+import { unzipSync } from "fflate";
 import type { ZipEntry } from "./zip";
 
 /**
- * Reads the entries of a zip (stored or deflated, no zip64): enough for release zips, which `deterministicZip`
- * writes. Used to run a release locally exactly as Lambda would unpack it.
+ * Reads the files of a zip (stored or deflated) in the order of its central directory, with fflate. Used to run a
+ * release locally exactly as Lambda would unpack it.
+ * @throws Error when the bytes are not a whole zip, or an entry's name is given twice or is `__proto__` (fflate
+ * returns the files as an object's keys, where that name would be lost)
  */
 export function readZip(zip: Buffer): ZipEntry[] {
-  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (end < 0 || end + 22 > zip.length) throw new Error("not a zip file: no end of central directory");
-  const count = zip.readUInt16LE(end + 10);
-  let offset = zip.readUInt32LE(end + 16);
-  const entries: ZipEntry[] = [];
-  for (let i = 0; i < count; i++) {
-    if (zip.readUInt32LE(offset) !== 0x02014b50) throw new Error("corrupted zip: bad central directory entry");
-    const method = zip.readUInt16LE(offset + 10);
-    const compressedSize = zip.readUInt32LE(offset + 20);
-    const nameLength = zip.readUInt16LE(offset + 28);
-    const extraLength = zip.readUInt16LE(offset + 30);
-    const commentLength = zip.readUInt16LE(offset + 32);
-    const localOffset = zip.readUInt32LE(offset + 42);
-    const name = zip.toString("utf8", offset + 46, offset + 46 + nameLength);
-    const dataStart = localOffset + 30 + zip.readUInt16LE(localOffset + 26) + zip.readUInt16LE(localOffset + 28);
-    const raw = zip.subarray(dataStart, dataStart + compressedSize);
-    if (method !== 0 && method !== 8) throw new Error(`zip entry '${name}' uses unsupported compression method ${method}`);
-    if (!name.endsWith("/")) entries.push({ name, data: method === 8 ? inflateRawSync(raw) : Buffer.from(raw) });
-    offset += 46 + nameLength + extraLength + commentLength;
-  }
-  return entries;
+  const names = new Set<string>();
+  const files = unzipSync(zip, {
+    filter({ name }) {
+      if (name.endsWith("/")) return false; // a directory
+      if (names.has(name)) throw new Error(`zip entry '${name}' appears twice`);
+      if (name === "__proto__") throw new Error(`zip entry '${name}' is not a name a release can hold. Fix: rename the file`);
+      names.add(name);
+      return true;
+    },
+  });
+  return [...names].map((name) => {
+    const data = files[name]!;
+    return { name, data: Buffer.from(data.buffer, data.byteOffset, data.length) };
+  });
 }
 
 /** Extracts a zip into `dir`, refusing entries that would escape it. */

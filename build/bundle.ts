@@ -8,6 +8,7 @@ import { debugWhenEnabled } from "./debug-when-enabled";
 import { depdFileAtBuild } from "./depd-file-at-build";
 import { type DocsSettings, docsSettings, writeDocsAssets } from "./docs-assets";
 import { destroyLazyReadStream } from "./destroy-lazy-read-stream";
+import { keepAppNames } from "./keep-app-names";
 import { koaLazyWebGlobals } from "./koa-lazy-web-globals";
 import { koaSnapshotCheck } from "./koa-snapshot-check";
 import { lazyBuiltinsPlugin } from "./lazy-builtins";
@@ -76,6 +77,8 @@ export function lambdaBuildOptions(outfile: string, source: BundleSource = {}): 
       singleCopies(root),
       depdFileAtBuild(),
       lazyBuiltinsPlugin(),
+      // Last: the plugins above replace some modules' contents, this one only the repository's own.
+      keepAppNames(root),
     ],
   };
 }

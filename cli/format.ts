@@ -1,7 +1,7 @@
 import type { OutcomeRecord } from "../artifacts/ledger";
 import { describeLock, type StoredLock } from "../artifacts/lock";
 import { fleetCommand } from "../core/fleet-command";
-import type { ReleaseManifest } from "../artifacts/manifest";
+import type { ListedRelease } from "../artifacts/store/store";
 import type { PromotionPlan } from "../rollout/plans";
 import type { RolloutReport } from "../rollout/rollout";
 import type { SmokeResult } from "../rollout/smoke";
@@ -16,11 +16,19 @@ export function table(header: string[], rows: string[][]): string {
   return [line(header), ...rows.map(line)].join("\n") + "\n";
 }
 
-export function formatReleases(manifests: ReleaseManifest[]): string {
-  if (manifests.length === 0) return "no releases in the store: run 'fleet release'\n";
+/** The store's releases, a row each; when one is in a bad state, a PROBLEMS column says what is wrong and the fix. */
+export function formatReleases(releases: ListedRelease[]): string {
+  if (releases.length === 0) return "no releases in the store: run 'fleet release'\n";
+  const withProblems = releases.some((release) => release.problems.length > 0);
   return table(
-    ["DIGEST", "CREATED", "SIZE", "COMMIT"],
-    manifests.map((m) => [m.digest, m.created, `${m.size}`, m.git.commit ? `${m.git.commit.slice(0, 12)}${m.git.dirty ? " (dirty)" : ""}` : "(no git)"]),
+    ["DIGEST", "CREATED", "SIZE", "COMMIT", ...(withProblems ? ["PROBLEMS"] : [])],
+    releases.map(({ digest, manifest: m, problems }) => [
+      digest,
+      m?.created ?? "-",
+      m ? `${m.size}` : "-",
+      !m ? "-" : m.git.commit ? `${m.git.commit.slice(0, 12)}${m.git.dirty ? " (dirty)" : ""}` : "(no git)",
+      ...(withProblems ? [problems.join("; ")] : []),
+    ]),
   );
 }
 

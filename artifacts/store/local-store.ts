@@ -7,7 +7,7 @@ import { checkStackName } from "../../core/stack-name";
 import { ledgerLines, parseLedger, type LedgerRead, type LedgerRecord } from "../ledger";
 import { deadHolder, StackLockRecord, type StoredLock } from "../lock";
 import { parseManifest, type ReleaseManifest } from "../manifest";
-import { ArtifactError, manifestsNamedBy, type ReleaseStore, type StoredRelease } from "./store";
+import { ArtifactError, listReleases, type ListedRelease, type ReleaseStore, type StoredRelease } from "./store";
 
 const ledgerFile = "ledger.jsonl";
 
@@ -44,7 +44,7 @@ export class LocalReleaseStore implements ReleaseStore {
   async manifest(digest: Digest): Promise<ReleaseManifest | undefined> {
     const file = path.join(this.root, `${hexOf(digest)}.json`);
     const text = await readIfExists(file);
-    return text === undefined ? undefined : parseManifest(text.toString("utf8"), file);
+    return text === undefined ? undefined : parseManifest(text.toString("utf8"), file, digest);
   }
 
   async get(digest: Digest): Promise<StoredRelease> {
@@ -83,7 +83,7 @@ export class LocalReleaseStore implements ReleaseStore {
     return text === undefined ? undefined : (JSON.parse(text.toString("utf8")) as unknown) ?? undefined;
   }
 
-  async list(): Promise<ReleaseManifest[]> {
+  async list(): Promise<ListedRelease[]> {
     let names: string[];
     try {
       names = await readdir(this.root);
@@ -91,7 +91,7 @@ export class LocalReleaseStore implements ReleaseStore {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
       throw error;
     }
-    return manifestsNamedBy(names, (digest) => this.manifest(digest));
+    return listReleases(names, (digest) => this.manifest(digest));
   }
 
   /**

@@ -4,7 +4,7 @@ import { checkStackName } from "../../core/stack-name";
 import { ledgerLines, parseLedger, type LedgerRead, type LedgerRecord } from "../ledger";
 import { StackLockRecord, type StoredLock } from "../lock";
 import { parseManifest, type ReleaseManifest } from "../manifest";
-import { ArtifactError, manifestsNamedBy, type ReleaseStore, type StoredRelease } from "./store";
+import { ArtifactError, listReleases, type ListedRelease, type ReleaseStore, type StoredRelease } from "./store";
 
 /** `s3://bucket/prefix` split into its parts; the prefix has no leading or trailing slash. */
 export function parseS3Url(url: string): { bucket: string; prefix: string } {
@@ -63,7 +63,7 @@ export class S3ReleaseStore implements ReleaseStore {
   async manifest(digest: Digest): Promise<ReleaseManifest | undefined> {
     const key = `${hexOf(digest)}.json`;
     const body = await this.read(key);
-    return body === undefined ? undefined : parseManifest(body.toString("utf8"), `${this.location}/${key}`);
+    return body === undefined ? undefined : parseManifest(body.toString("utf8"), `${this.location}/${key}`, digest);
   }
 
   async get(digest: Digest): Promise<StoredRelease> {
@@ -82,8 +82,8 @@ export class S3ReleaseStore implements ReleaseStore {
     return body === undefined ? undefined : (JSON.parse(body.toString("utf8")) as unknown) ?? undefined;
   }
 
-  async list(): Promise<ReleaseManifest[]> {
-    return manifestsNamedBy(await this.keys(""), (digest) => this.manifest(digest));
+  async list(): Promise<ListedRelease[]> {
+    return listReleases(await this.keys(""), (digest) => this.manifest(digest));
   }
 
   async appendLedger(records: LedgerRecord[]): Promise<void> {

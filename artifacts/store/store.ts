@@ -1,4 +1,4 @@
-import { type Digest, isDigest } from "../../core/digest";
+import type { Digest } from "../../core/digest";
 import { FleetError } from "../../core/errors";
 import type { LedgerRead, LedgerRecord } from "../ledger";
 import type { StackLockRecord, StoredLock } from "../lock";
@@ -27,8 +27,8 @@ export interface ReleaseStore {
   get(digest: Digest): Promise<StoredRelease>;
   /** The OpenAPI document stored with the release, or undefined when it had none. */
   openapi(digest: Digest): Promise<unknown>;
-  /** Every release's manifest, newest first. */
-  list(): Promise<ReleaseManifest[]>;
+  /** Every release the store holds, newest first, each with its problems (a corrupt manifest, a missing zip). */
+  list(): Promise<ListedRelease[]>;
   /** Appends records to the ledger, durably and as whole lines, in one write: they are read back in this order. */
   appendLedger(records: LedgerRecord[]): Promise<void>;
   /**
@@ -59,17 +59,55 @@ export class ArtifactError extends FleetError {
   }
 }
 
+/** A stored manifest that cannot be its release's: not JSON, not a manifest, or another release's (parseManifest). */
+export class CorruptManifestError extends ArtifactError {
+  constructor(message: string) {
+    super(message);
+    this.name = "CorruptManifestError";
+  }
+}
+
 /**
- * The manifests a store's file names (`<hex>.json`, among others) name, newest first: how every store lists.
- * `manifest` reads one; a name whose manifest is gone is skipped.
+ * One release as a store lists it: its digest (from its file names), its manifest when that is readable and this
+ * release's own, and every problem found, each with its fix. Nothing a store holds is hidden or crashes the list.
  */
-export async function manifestsNamedBy(names: string[], manifest: (digest: Digest) => Promise<ReleaseManifest | undefined>): Promise<ReleaseManifest[]> {
-  const digests = names
-    .filter((name) => /^[0-9a-f]{64}\.json$/.test(name))
-    .map((name) => `sha256:${name.slice(0, 64)}`)
-    .filter(isDigest);
-  const manifests = await Promise.all(digests.map(manifest));
-  return manifests.filter((m): m is ReleaseManifest => m !== undefined).sort(byNewest);
+export interface ListedRelease {
+  digest: Digest;
+  manifest: ReleaseManifest | undefined;
+  problems: string[];
+}
+
+/**
+ * Every release a store's file names (`<hex>.zip`, `<hex>.json`, among others) show, newest first, those with no
+ * readable manifest last: how every store lists. `manifest` reads one; a corrupt one (not JSON, not a manifest,
+ * another release's) is a problem of that release, never the whole list's; a read that fails otherwise throws.
+ */
+export async function listReleases(names: string[], manifest: (digest: Digest) => Promise<ReleaseManifest | undefined>): Promise<ListedRelease[]> {
+  const zips = new Set<string>();
+  const manifests = new Set<string>();
+  for (const name of names) {
+    const match = /^([0-9a-f]{64})\.(zip|json)$/.exec(name);
+    if (match) (match[2] === "zip" ? zips : manifests).add(match[1]!);
+  }
+  const listed = await Promise.all(
+    [...new Set([...manifests, ...zips])].map(async (hex): Promise<ListedRelease> => {
+      const digest: Digest = `sha256:${hex}`;
+      const problems: string[] = [];
+      let read: ReleaseManifest | undefined;
+      if (!manifests.has(hex)) problems.push(`no manifest: ${hex}.json is missing. Fix: store the release again (fleet release), or delete ${hex}.zip`);
+      else {
+        try {
+          read = await manifest(digest);
+        } catch (error) {
+          if (!(error instanceof CorruptManifestError)) throw error;
+          problems.push(error.message);
+        }
+      }
+      if (!zips.has(hex)) problems.push(`its zip is gone: ${hex}.zip is missing, so it cannot be deployed. Fix: store the release again (fleet release), or delete ${hex}.json`);
+      return { digest, manifest: read, problems };
+    }),
+  );
+  return listed.sort((a, b) => (a.manifest && b.manifest ? byNewest(a.manifest, b.manifest) : a.manifest ? -1 : b.manifest ? 1 : a.digest.localeCompare(b.digest)));
 }
 
 /** Newest first, then by digest so equal times list in a stable order. */

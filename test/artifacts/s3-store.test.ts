@@ -52,7 +52,7 @@ describe("S3ReleaseStore (against s3rver on 127.0.0.1, with S3's conditional wri
     const { zip } = await store.get(manifest.digest);
     assert.equal(zip.length, manifest.size);
     assert.deepEqual(await store.openapi(manifest.digest), testOpenApi());
-    assert.deepEqual((await store.list()).map((m) => m.digest), [manifest.digest]);
+    assert.deepEqual(await store.list(), [{ digest: manifest.digest, manifest, problems: [] }]);
     // Another prefix in the same bucket is another store.
     assert.deepEqual(await new S3ReleaseStore("s3://releases/other", client).list(), []);
   });
@@ -62,6 +62,15 @@ describe("S3ReleaseStore (against s3rver on 127.0.0.1, with S3's conditional wri
     const { digest } = await createRelease({ store, bundleDir: bundle, probes: testProbes });
     await client.send(new PutObjectCommand({ Bucket: "releases", Key: `corrupt/${hexOf(digest)}.zip`, Body: Buffer.from("not the release") }));
     await assert.rejects(store.get(digest), (error: Error) => error instanceof ArtifactError && /is corrupted/.test(error.message));
+  });
+
+  it("lists a release whose manifest object is not JSON with the problem, and the rest as they are", async () => {
+    const store = new S3ReleaseStore("s3://releases/torn", client);
+    const { digest } = await createRelease({ store, bundleDir: bundle, probes: testProbes });
+    await client.send(new PutObjectCommand({ Bucket: "releases", Key: `torn/${"e".repeat(64)}.json`, Body: Buffer.from("{ torn") }));
+    const listed = await store.list();
+    assert.deepEqual(listed.map((r) => [r.digest, r.manifest?.digest ?? null]), [[digest, digest], [`sha256:${"e".repeat(64)}`, null]]);
+    assert.match(listed[1]!.problems.join(" | "), /s3:\/\/releases\/torn\/e{64}\.json is not JSON.* \| its zip is gone/);
   });
 
   it("s3rver alone ignores If-None-Match on a put (why the tests put S3's conditional writes in front of it)", async () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { hexOf } from "../../core/digest";
+import { type Digest, hexOf } from "../../core/digest";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -38,7 +38,67 @@ describe("LocalReleaseStore", () => {
     assert.deepEqual(JSON.parse(await readFile(path.join(root, `${hex}.json`), "utf8")), manifest);
     assert.deepEqual(await store.openapi(manifest.digest), testOpenApi());
     assert.deepEqual((await store.get(manifest.digest)).zip, zip);
-    assert.deepEqual(await store.list(), [manifest]);
+    assert.deepEqual(await store.list(), [{ digest: manifest.digest, manifest, problems: [] }]);
+  });
+
+  describe("listing a store in a bad state: every release listed, each with its problem, never a crash", () => {
+    /** Three releases stored a day apart; their digests, oldest first. */
+    async function threeReleases(store: LocalReleaseStore): Promise<string[]> {
+      const digests: string[] = [];
+      for (const [version, day] of [["a", "01"], ["b", "02"], ["c", "03"]] as const) {
+        const dir = await writeTestBundle({ version });
+        digests.push((await createRelease({ store, bundleDir: dir, probes: testProbes, now: new Date(`2026-01-${day}T00:00:00Z`) })).digest);
+        await rm(dir, { recursive: true, force: true });
+      }
+      return digests;
+    }
+    const listing = async (store: LocalReleaseStore) => (await store.list()).map((r) => [r.digest, r.manifest?.digest ?? null, r.problems.join(" | ")]);
+
+    it("a manifest naming another digest: listed under its own name with the problem, the other release once (it was listed twice)", async () => {
+      const store = new LocalReleaseStore(root);
+      const [a, b, c] = await threeReleases(store);
+      await writeFile(path.join(root, `${hexOf(a as Digest)}.json`), await readFile(path.join(root, `${hexOf(b as Digest)}.json`)));
+      const listed = await listing(store);
+      assert.deepEqual(listed.map(([digest]) => digest), [c, b, a]);
+      assert.deepEqual(listed[1], [b, b, ""]);
+      assert.equal(listed[2]![1], null);
+      assert.match(listed[2]![2]!, new RegExp(`names ${b}, not ${a}, the release its file is named for\\. Fix: `));
+      await assert.rejects(store.get(a as Digest), /names sha256:.* not sha256:/);
+    });
+
+    it("a manifest that is not JSON: the others listed, it with the problem (fleet releases failed for the whole store)", async () => {
+      const store = new LocalReleaseStore(root);
+      const [a, b, c] = await threeReleases(store);
+      await writeFile(path.join(root, `${hexOf(b as Digest)}.json`), "{ torn");
+      const listed = await listing(store);
+      assert.deepEqual(listed.map(([digest, manifest]) => [digest, manifest]), [[c, c], [a, a], [b, null]]);
+      assert.match(listed[2]![2]!, /is not JSON: the store is corrupted\. Fix: /);
+    });
+
+    it("a release whose zip is gone, and a zip without its manifest: both listed with the problem (it was listed as if deployable)", async () => {
+      const store = new LocalReleaseStore(root);
+      const [a, b] = await threeReleases(store);
+      await rm(path.join(root, `${hexOf(a as Digest)}.zip`));
+      await rm(path.join(root, `${hexOf(b as Digest)}.json`));
+      const listed = await listing(store);
+      const byDigest = new Map(listed.map(([digest, , problems]) => [digest, problems]));
+      assert.match(byDigest.get(a)!, /its zip is gone: [0-9a-f]{64}\.zip is missing, so it cannot be deployed\. Fix: /);
+      assert.match(byDigest.get(b)!, /no manifest: [0-9a-f]{64}\.json is missing\. Fix: /);
+    });
+
+    it("fleet releases shows them with the PROBLEMS column, --json with problems[], exits 0 and says how many on stderr", async () => {
+      const store = new LocalReleaseStore(root);
+      const [, b] = await threeReleases(store);
+      await writeFile(path.join(root, `${hexOf(b as Digest)}.json`), "not json");
+      const table = await runCli(["releases", "--store", root]);
+      assert.equal(table.code, 0, table.stderr);
+      assert.match(table.stdout, /^DIGEST +CREATED +SIZE +COMMIT +PROBLEMS$/m);
+      assert.match(table.stdout, new RegExp(`^${b} +- +- +- +release manifest .* is not JSON`, "m"));
+      assert.match(table.stderr, /1 of 3 release\(s\) in the store have a problem/);
+      const json = await runCli(["releases", "--store", root, "--json"]);
+      const releases = JSON.parse(json.stdout) as { digest: string; created?: string; problems: string[] }[];
+      assert.deepEqual(releases.map((r) => [r.digest === b, r.created === undefined, r.problems.length]), [[false, false, 0], [false, false, 0], [true, true, 1]]);
+    });
   });
 
   it("keeps the first manifest when the same release is stored again", async () => {
