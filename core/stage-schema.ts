@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { valueAt, withValue } from "./config-issues";
 import { didYouMean } from "./did-you-mean";
+import { parseDuration } from "./duration";
 import { functionLogicalName, maxFunctionLogicalNameLength } from "./naming";
 import { environmentBytes, functionEnv, lambdaEnvironmentLimitBytes } from "./function-env";
 import { isAwsRegion, otherPartitionOf, partitionNotSupported } from "./regions";
@@ -49,6 +50,43 @@ function numeric<T extends z.ZodType>(schema: T) {
 function flag(message: string) {
   return z.preprocess((value) => (value === "true" ? true : value === "false" ? false : value), z.boolean(message));
 }
+
+/** The periods CloudWatch accepts for an alarm (PutMetricAlarm `Period`): 10, 20, 30 or a multiple of 60 seconds. */
+export function isAlarmPeriod(seconds: number): boolean {
+  return seconds === 10 || seconds === 20 || seconds === 30 || (seconds > 0 && seconds % 60 === 0);
+}
+
+/** CloudWatch caps an alarm's whole evaluation window (`Period` × `EvaluationPeriods`) at one day. */
+export const maxAlarmWindowSeconds = 86_400;
+
+/** The longest bake fleet waits after a wave or a canary step. */
+export const maxBakeMs = 3_600_000;
+
+/** How far one wave reaches: a number of the stage's account × regions, or a percentage of them (cumulative). */
+export type WaveSize = { count: number } | { percent: number };
+
+/** `1` or `"1"` → `{ count: 1 }`, `"25%"` → `{ percent: 25 }`. */
+const WaveSize = z.unknown().transform((value, ctx): WaveSize => {
+  const text = typeof value === "number" ? String(value) : typeof value === "string" ? value.trim() : "";
+  if (/^\d{1,6}$/.test(text) && Number(text) >= 1) return { count: Number(text) };
+  const percent = /^(\d{1,3})%$/.exec(text);
+  if (percent && Number(percent[1]) >= 1 && Number(percent[1]) <= 100) return { percent: Number(percent[1]) };
+  ctx.addIssue({
+    code: "custom",
+    message: "must be a number of account × regions (e.g. 1) or a whole percentage of them (e.g. 25%). Fix: e.g. waves: [1, 25%, 100%]",
+  });
+  return z.NEVER;
+});
+
+/** `30s`, `5m`, `1h` (or `250ms`) → milliseconds. */
+const Duration = z.unknown().transform((value, ctx): number => {
+  const ms = typeof value === "string" ? parseDuration(value) : undefined;
+  if (ms === undefined) {
+    ctx.addIssue({ code: "custom", message: "must be a duration with its unit: a whole number and ms, s, m or h. Fix: e.g. bake: 5m (or 30s)" });
+    return z.NEVER;
+  }
+  return ms;
+});
 
 /** A 12-digit AWS account id, written as a quoted string. */
 export const AccountId = z
@@ -170,6 +208,64 @@ export const StageConfig = z.strictObject({
       "must be a map of \"<account>/<region>\": sha256:<hex>. Fix: let fleet deploy/promote manage it, or remove it",
     )
     .default({}),
+  /**
+   * How a deploy, promote or rollback moves through the stage (rollout/waves.ts reads it). `waves`: how far each
+   * wave reaches, cumulative, as a count of account × regions or a percentage of them, ending at 100%; `bake`: how
+   * long fleet watches the regions' alarms and repeats the probes after each wave and each canary step; `canary`:
+   * the percentages of a region's traffic its new release takes, step by step, before it takes all;
+   * `maxConcurrent`: regions changed at once within a wave. @default { waves: [1, 100%], bake: 0s, canary: [] }
+   */
+  rollout: z
+    .strictObject(
+      {
+        waves: z
+          .array(WaveSize, "must be a list of counts or percentages. Fix: e.g. waves: [1, 25%, 100%]")
+          .min(1, "is empty. Fix: e.g. waves: [1, 100%]")
+          .default([{ count: 1 }, { percent: 100 }]),
+        bake: Duration.default(0),
+        canary: z
+          .array(
+            numeric(
+              z
+                .number("must be a whole percentage of traffic. Fix: e.g. canary: [10, 50]")
+                .int("must be a whole percentage. Fix: e.g. canary: [10, 50]")
+                .min(1, "must be at least 1 (percent of traffic). Fix: use 1..99, e.g. canary: [10, 50]")
+                .max(99, "must be below 100: the new release takes all traffic after the last step anyway. Fix: use 1..99, e.g. canary: [10, 50]"),
+            ),
+            "must be a list of percentages. Fix: e.g. canary: [10, 50]",
+          )
+          .default([]),
+        maxConcurrent: numeric(
+          z.number("must be a number of regions. Fix: e.g. maxConcurrent: 4").int("must be a whole number. Fix: e.g. maxConcurrent: 4").min(1, "must be at least 1. Fix: e.g. maxConcurrent: 4"),
+        ).optional(),
+      },
+      "must be { waves?, bake?, canary?, maxConcurrent? }. Fix: e.g. rollout: { waves: [1, 50%, 100%], bake: 5m, canary: [10] }",
+    )
+    .default({ waves: [{ count: 1 }, { percent: 100 }], bake: 0, canary: [] }),
+  /**
+   * Per region, a canary step in flight: the `live` alias keeps version `stableVersion` (release `stableRelease`)
+   * and sends `canaryWeight` percent of requests to the version the region's release just published. Written and
+   * removed by `fleet deploy`/`promote`/`rollback`; a region not listed serves its release alone. @default {}
+   */
+  traffic: z
+    .record(
+      z.string(),
+      z.strictObject(
+        {
+          stableVersion: z
+            .union([z.string(), z.number()], "must be a Lambda version number. Fix: let fleet manage fleet:traffic, or remove the entry")
+            .transform(String)
+            .refine((version) => /^[1-9]\d{0,9}$/.test(version), "must be a published Lambda version number, e.g. \"7\". Fix: let fleet manage fleet:traffic, or remove the entry"),
+          stableRelease: z.string("must be sha256:<64 lowercase hex>. Fix: let fleet manage fleet:traffic, or remove the entry").regex(/^sha256:[0-9a-f]{64}$/, "must be sha256:<64 lowercase hex>. Fix: let fleet manage fleet:traffic, or remove the entry"),
+          canaryWeight: numeric(
+            z.number("must be a percentage. Fix: let fleet manage fleet:traffic, or remove the entry").int("must be a whole percentage. Fix: use 0..99").min(0, "must be 0..99. Fix: use 0..99").max(99, "must be 0..99 (100 is the new release alone: remove the entry). Fix: use 0..99"),
+          ),
+        },
+        "must be { stableVersion, stableRelease, canaryWeight }. Fix: let fleet deploy/promote manage it, or remove the entry",
+      ),
+      "must be a map of \"<account>/<region>\": { stableVersion, stableRelease, canaryWeight }. Fix: let fleet deploy/promote manage it, or remove it",
+    )
+    .default({}),
   /** Refuse `release: build`: the stage only ever runs stored, reviewed releases. @default false */
   requireRelease: flag("must be true or false. Fix: e.g. fleet:requireRelease: true").default(false),
   /** A global domain routed by latency to the nearest healthy region; unset = regional URLs only. */
@@ -200,10 +296,20 @@ export const StageConfig = z.strictObject({
         p99LatencyMs: numeric(z.number().int().positive("must be above 0. Fix: e.g. p99LatencyMs: 2000")).default(2000),
         /** Share of requests answered 5xx (0..1) above which the 5xx alarm fires. @default 0.05 */
         errorRate: numeric(z.number().gt(0, "must be above 0. Fix: e.g. errorRate: 0.05").max(1, "is a share of requests, at most 1. Fix: e.g. errorRate: 0.05")).default(0.05),
+        /** Seconds each datapoint covers: 10, 20, 30 or a multiple of 60 (what CloudWatch accepts). @default 60 */
+        period: numeric(
+          z
+            .number("must be a number of seconds. Fix: e.g. period: 60")
+            .refine(isAlarmPeriod, "is not a period CloudWatch accepts. Fix: use 10, 20, 30 or a multiple of 60 seconds, e.g. period: 60"),
+        ).default(60),
+        /** How many of the latest periods an alarm looks at. @default 3 */
+        evaluationPeriods: numeric(z.number("must be a number of periods. Fix: e.g. evaluationPeriods: 3").int("must be a whole number. Fix: e.g. 3").min(1, "must be at least 1. Fix: e.g. evaluationPeriods: 3")).default(3),
+        /** How many of those must breach for the alarm to fire (M of N). @default 2 */
+        datapointsToAlarm: numeric(z.number("must be a number of periods. Fix: e.g. datapointsToAlarm: 2").int("must be a whole number. Fix: e.g. 2").min(1, "must be at least 1. Fix: e.g. datapointsToAlarm: 2")).default(2),
       },
-      "must be { email?, p99LatencyMs?, errorRate? }. Fix: e.g. alarms: { email: oncall@example.com }",
+      "must be { email?, p99LatencyMs?, errorRate?, period?, evaluationPeriods?, datapointsToAlarm? }. Fix: e.g. alarms: { email: oncall@example.com }",
     )
-    .default({ p99LatencyMs: 2000, errorRate: 0.05 }),
+    .default({ p99LatencyMs: 2000, errorRate: 0.05, period: 60, evaluationPeriods: 3, datapointsToAlarm: 2 }),
 });
 
 /** The stage configuration after validation and defaults. */
@@ -387,10 +493,77 @@ function crossFieldIssues(config: ValidParts, raw: Record<string, unknown>): Sta
         issues.push({ key: keyPath(["releases", key]), message: "is not an \"<account>/<region>\" of this stage's targets. Fix: remove the entry or correct the key" });
       }
     }
+    for (const key of Object.keys(config.traffic ?? {})) {
+      const [account, region] = key.split("/");
+      if (!account || !region || !regionsByAccount.get(account)?.has(region)) {
+        issues.push({ key: keyPath(["traffic", key]), message: "is not an \"<account>/<region>\" of this stage's targets. Fix: remove the entry or correct the key" });
+      }
+    }
     if (config.domain?.account !== undefined && !regionsByAccount.has(config.domain.account)) {
       issues.push({ key: "fleet:domain.account", message: `${config.domain.account} is not one of the targets' accounts. Fix: use the target account that owns the hosted zone` });
     }
     if (config.domain) issues.push(...regionalHostIssues(config.targets, config.domain.name));
+  }
+  if (config.rollout) {
+    // The stage's size counts only when every region was read: a count is judged against it.
+    const complete = config.targets?.length && config.targets.every((target) => target.regions.every((region) => region !== undefined));
+    issues.push(...rolloutIssues(config.rollout, complete ? config.targets!.reduce((sum, target) => sum + target.regions.length, 0) : undefined));
+  }
+  if (config.alarms) issues.push(...alarmWindowIssues(config.alarms));
+  return issues;
+}
+
+/**
+ * `fleet:rollout`: waves strictly increasing as written (counts among counts, percentages among percentages, the
+ * counts first, since a count and a percentage only compare once the stage's size is known), a count no larger than
+ * the stage (`size`, when known), the last wave 100%; canary steps strictly increasing; a bake of at most 1h.
+ */
+function rolloutIssues(rollout: StageConfig["rollout"], size: number | undefined): StageConfigIssue[] {
+  const issues: StageConfigIssue[] = [];
+  const { waves, canary } = rollout;
+  const written = (wave: WaveSize) => ("count" in wave ? `${wave.count}` : `${wave.percent}%`);
+  waves.forEach((wave, i) => {
+    const key = keyPath(["rollout", "waves", i]);
+    const previous = waves[i - 1];
+    if (previous && "percent" in previous && "count" in wave) {
+      issues.push({ key, message: `${written(wave)} comes after ${written(previous)}: counts of regions go first, then percentages. Fix: e.g. waves: [1, 25%, 100%]` });
+    } else if (previous && "count" in previous && "count" in wave && wave.count <= previous.count) {
+      issues.push({ key, message: `${written(wave)} is not more than the wave before (${written(previous)}): each wave reaches further. Fix: make the waves strictly increasing, e.g. [1, 3, 100%]` });
+    } else if (previous && "percent" in previous && "percent" in wave && wave.percent <= previous.percent) {
+      issues.push({ key, message: `${written(wave)} is not more than the wave before (${written(previous)}): each wave reaches further. Fix: make the waves strictly increasing, e.g. [1, 25%, 100%]` });
+    }
+    if ("count" in wave && size !== undefined && wave.count > size) {
+      issues.push({ key, message: `${wave.count} regions is more than the stage's ${size} account × regions. Fix: use at most ${size}, or a percentage` });
+    }
+  });
+  const last = waves[waves.length - 1];
+  if (last && !("percent" in last && last.percent === 100)) {
+    issues.push({ key: keyPath(["rollout", "waves", waves.length - 1]), message: `the last wave is ${written(last)}, so some regions would never change. Fix: end the waves at 100%, e.g. waves: [1, 25%, 100%]` });
+  }
+  canary.forEach((step, i) => {
+    const previous = canary[i - 1];
+    if (previous !== undefined && step <= previous) {
+      issues.push({ key: keyPath(["rollout", "canary", i]), message: `${step}% is not more than the step before (${previous}%). Fix: make the steps strictly increasing, e.g. canary: [10, 50]` });
+    }
+  });
+  if (rollout.bake > maxBakeMs) issues.push({ key: "fleet:rollout.bake", message: "is longer than 1h, the longest bake fleet waits. Fix: use at most 1h, e.g. bake: 5m" });
+  return issues;
+}
+
+/** The alarms' M of N, within what CloudWatch accepts. */
+function alarmWindowIssues({ period, evaluationPeriods, datapointsToAlarm }: StageConfig["alarms"]): StageConfigIssue[] {
+  const issues: StageConfigIssue[] = [];
+  if (datapointsToAlarm > evaluationPeriods) {
+    issues.push({
+      key: "fleet:alarms.datapointsToAlarm",
+      message: `${datapointsToAlarm} breaching datapoints cannot come out of ${evaluationPeriods} evaluation period(s). Fix: set datapointsToAlarm to at most ${evaluationPeriods}, or raise evaluationPeriods`,
+    });
+  }
+  if (period * evaluationPeriods > maxAlarmWindowSeconds) {
+    issues.push({
+      key: "fleet:alarms.evaluationPeriods",
+      message: `${evaluationPeriods} periods of ${period} s is more than the one day CloudWatch evaluates. Fix: use at most ${Math.floor(maxAlarmWindowSeconds / period)} periods, or a shorter period`,
+    });
   }
   return issues;
 }

@@ -7,10 +7,11 @@ import { restV1 } from "./events/rest-v1";
 import { functionNames, lambdaEnvironment } from "./lambda-env";
 import { integrationTimeoutMs } from "./limits";
 import { RegionalFunction } from "./regional-function";
-import { createEndpointServer } from "./server";
+import { createEndpointServer, type RequestSample } from "./server";
 import type { FunctionOutput } from "./worker/lambda-worker";
 
 export type { ApiKind } from "./events/format";
+export type { RequestSample } from "./server";
 
 /** One local endpoint: API Gateway in front of the function of one account x region. */
 export interface EndpointConfig {
@@ -65,10 +66,22 @@ export interface RunningEndpoint {
   url: string;
 }
 
+/** The code and environment of one function. */
+export interface EndpointCode {
+  bundleFile: string;
+  env: Record<string, string>;
+}
+
 export interface Emulator {
   endpoints: RunningEndpoint[];
   /** Swaps the code/env one endpoint serves without stopping its server; in-flight requests finish on the old code. */
-  replace(key: string, code: { bundleFile: string; env: Record<string, string> }): Promise<void>;
+  replace(key: string, code: EndpointCode): Promise<void>;
+  /**
+   * Routes `weight` percent of an endpoint's requests, each picked at random as a weighted Lambda alias does, to a
+   * second function (a canary) in its own worker, the rest to the one `replace` set; `null` takes the canary out
+   * (its requests in flight finish). Changing only the weight keeps the canary's worker.
+   */
+  canary(key: string, canary: (EndpointCode & { weight: number }) | null): Promise<void>;
   /** Stops every server and worker. */
   close(): Promise<void>;
 }
@@ -88,6 +101,15 @@ export interface EmulatorOptions {
    * @default false (raw, every line prefixed with `[key] `)
    */
   readableOutput?: boolean;
+  /** Told about every request each endpoint answered (the local cloud keeps per-region metrics from it). @default none */
+  observe?: (key: string, sample: RequestSample) => void;
+}
+
+/** The canary an endpoint runs beside its function: the function, its share of requests, and what it was started from. */
+interface RunningCanary {
+  fn: RegionalFunction;
+  weight: number;
+  code: EndpointCode;
 }
 
 const formats: Record<ApiKind, ApiFormat> = { rest: restV1, http: httpV2 };
@@ -98,13 +120,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   // A region names an endpoint unless the endpoints span several accounts.
   const severalAccounts = new Set(options.endpoints.map((e) => e.account)).size > 1;
   const labelOf = (config: EndpointConfig) => (severalAccounts ? config.key : config.region);
-  const started: Array<{ config: EndpointConfig; fn: RegionalFunction; server: Server; url: string }> = [];
+  const started: Array<{ config: EndpointConfig; fn: RegionalFunction; canary: RunningCanary | undefined; logs: FunctionOutput; server: Server; url: string }> = [];
   const close = async () => {
     // Stop accepting, then drop open connections: a request stuck in a function must not hold the exit.
     const closed = started.map(({ server }) => new Promise((resolve) => server.close(resolve)));
     for (const { server } of started) server.closeAllConnections();
     await Promise.all(closed);
-    await Promise.all(started.map(({ fn }) => fn.close()));
+    await Promise.all(started.flatMap(({ fn, canary }) => [fn.close(), ...(canary ? [canary.fn.close()] : [])]));
   };
   try {
     for (const config of options.endpoints) {
@@ -117,7 +139,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
           throw new Error(`${config.key}: ${error.message}`);
         },
       );
-      const entry = { config, fn, server: undefined as unknown as Server, url: "" };
+      const entry = { config, fn, canary: undefined as RunningCanary | undefined, logs, server: undefined as unknown as Server, url: "" };
       const format = formats[config.api];
       const names = functionNames(identity);
       const integrationTimeout = config.integrationTimeoutMs ?? integrationTimeoutMs[config.api];
@@ -125,7 +147,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       entry.server = createEndpointServer({
         format,
         api: { accountId: config.account, apiId: apiId(config), stage: config.stage, binaryMediaTypes: config.binaryMediaTypes ?? ["*/*"] },
-        fn: () => entry.fn,
+        // Per request, as Lambda routes an alias with weights.
+        fn: () => (entry.canary && Math.random() * 100 < entry.canary.weight ? entry.canary.fn : entry.fn),
         context: (awsRequestId) => ({
           awsRequestId,
           functionName: identity.functionName,
@@ -139,6 +162,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         integrationTimeoutMs: integrationTimeout,
         log: (line) => log(config.key, `${line}\n`),
         ...(config.api === "http" && config.corsOrigins ? { cors: { origins: config.corsOrigins } } : {}),
+        ...(options.observe ? { observe: (sample: RequestSample) => options.observe!(config.key, sample) } : {}),
       });
       started.push(entry);
       const port = await listen(entry.server, config.port, config.key);
@@ -149,15 +173,40 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     throw error;
   }
 
+  const endpoint = (key: string) => {
+    const entry = started.find(({ config }) => config.key === key);
+    if (!entry) throw new Error(`no endpoint '${key}'; the endpoints are ${started.map(({ config }) => config.key).join(", ")}`);
+    return entry;
+  };
   return {
     endpoints: started.map(({ config, url }) => ({ key: config.key, account: config.account, region: config.region, api: config.api, url })),
     async replace(key, code) {
-      const entry = started.find(({ config }) => config.key === key);
-      if (!entry) throw new Error(`no endpoint '${key}'; the endpoints are ${started.map(({ config }) => config.key).join(", ")}`);
+      const entry = endpoint(key);
       await entry.fn.replace({ bundleFile: code.bundleFile, env: lambdaEnvironment(functionIdentity(entry.config), code.env) });
+    },
+    async canary(key, next) {
+      const entry = endpoint(key);
+      const previous = entry.canary;
+      if (next && previous && previous.code.bundleFile === next.bundleFile && sameEnv(previous.code.env, next.env)) {
+        previous.weight = next.weight;
+        return;
+      }
+      entry.canary = next
+        ? {
+            fn: await RegionalFunction.start({ bundleFile: next.bundleFile, env: lambdaEnvironment(functionIdentity(entry.config), next.env) }, entry.logs),
+            weight: next.weight,
+            code: { bundleFile: next.bundleFile, env: next.env },
+          }
+        : undefined;
+      await previous?.fn.retire();
     },
     close,
   };
+}
+
+function sameEnv(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 }
 
 function functionIdentity(config: EndpointConfig) {

@@ -48,6 +48,12 @@ export class RegionalFunction {
     }
   }
 
+  /** Lets the invocations in flight finish, then stops the worker (a canary taken out of service). */
+  async retire(): Promise<void> {
+    await this.starting?.then((w) => w.terminate(), () => undefined);
+    await this.worker.drain();
+  }
+
   /** Stops the worker now. */
   async close(): Promise<void> {
     await this.starting?.then((w) => w.terminate(), () => undefined);

@@ -21,6 +21,20 @@ export interface EndpointServerOptions {
   log: (line: string) => void;
   /** HTTP APIs only: the CORS configuration API Gateway applies in front of the function. @default none */
   cors?: CorsConfig;
+  /** Told about every request answered, as CloudWatch's per-request metrics would count it. @default none */
+  observe?: (sample: RequestSample) => void;
+}
+
+/** One request as the API's and the function's metrics see it: what was answered, how fast, and whether the function failed. */
+export interface RequestSample {
+  /** When the answer was sent, ms since the epoch. */
+  at: number;
+  /** The status the client got (the gateway's own 5xx included). */
+  status: number;
+  /** From the request's arrival to the answer sent, as API Gateway's `Latency`. */
+  durationMs: number;
+  /** The invocation failed in the function (it threw, crashed or timed out), as Lambda's `Errors` counts it. */
+  functionError: boolean;
 }
 
 /** Headers API Gateway computes itself rather than copying from the function's response. */
@@ -29,7 +43,13 @@ const hopByHop = new Set(["content-length", "transfer-encoding", "connection", "
 /** An HTTP server that turns each request into a proxy event, invokes the function and answers like API Gateway. */
 export function createEndpointServer(options: EndpointServerOptions): Server {
   return createServer((req, res) => {
-    handle(options, req, res).catch((error: unknown) => {
+    const invocation = { functionError: false };
+    const observe = options.observe;
+    if (observe) {
+      const started = performance.now();
+      res.once("finish", () => observe({ at: Date.now(), status: res.statusCode, durationMs: performance.now() - started, functionError: invocation.functionError }));
+    }
+    handle(options, req, res, invocation).catch((error: unknown) => {
       options.log(`emulator error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       if (!res.headersSent) sendGatewayError(res, gatewayErrors.internal, undefined, options.format);
       else res.destroy();
@@ -37,7 +57,7 @@ export function createEndpointServer(options: EndpointServerOptions): Server {
   });
 }
 
-async function handle(options: EndpointServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(options: EndpointServerOptions, req: IncomingMessage, res: ServerResponse, invocation: { functionError: boolean }): Promise<void> {
   const { format, api } = options;
   const receivedAt = Date.now();
   const requestId = format.newRequestId();
@@ -79,6 +99,7 @@ async function handle(options: EndpointServerOptions, req: IncomingMessage, res:
   const outcome = await Promise.race([options.fn().invoke(event, options.context(awsRequestId)), integrationTimeout]);
   clearTimeout(integrationTimer);
 
+  if (outcome !== "integration-timeout" && outcome.kind !== "result") invocation.functionError = true;
   if (outcome === "integration-timeout") {
     options.log(`${requestId} Endpoint request timed out after ${options.integrationTimeoutMs} ms (integration timeout)`);
     return sendGatewayError(res, gatewayErrors.timeout, requestId, format);

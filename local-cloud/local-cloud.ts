@@ -4,10 +4,12 @@ import path from "node:path";
 import { type Digest, hexOf } from "../core/digest";
 import { devRelease, functionEnv } from "../core/function-env";
 import type { Stage } from "../core/stage";
+import { alarmDefinitions, type AlarmEvaluation } from "../core/alarms";
 import type { Emulator, EmulatorOptions } from "../emulator";
 import { ArtifactError, type ReleaseStore } from "../artifacts/store/store";
 import { extractZip } from "../artifacts/unzip";
-import { defaultLocalDir, readLocalState, stateFile, writeLocalEndpoints, type LocalEndpoints } from "./local-state";
+import { defaultLocalDir, metricsFile, readLocalState, stateFile, writeLocalEndpoints, writeLocalMetrics, type LocalCanary, type LocalEndpoints } from "./local-state";
+import { evaluateRegion, RegionMetrics } from "./region-metrics";
 import { stageEndpoints } from "./stage-endpoints";
 
 /** Starts the emulator (emulator/): tests pass a stand-in; by default the real one, loaded on first use. */
@@ -45,14 +47,21 @@ const unavailableHandler = (detail: string) => `exports.handler = async () => ({
 });
 `;
 
+/** How often a serving cloud at most rewrites its metrics file while requests come in. */
+const metricsPublishMs = 200;
+
 /**
  * The local cloud for one stack: the emulator serving, per account × region, the release that
- * `.fleet/local/<stack>.json` names, extracted from the store (sha256 re-checked). `watch()` applies state changes
- * without a restart.
+ * `.fleet/local/<stack>.json` names, extracted from the store (sha256 re-checked), and during a canary step the
+ * second release beside it with its weight. `watch()` applies state changes without a restart. It keeps each
+ * region's metrics of the requests it served and evaluates the stage's alarms over them (`alarms`).
  */
 export class LocalCloud {
   private readonly serving = new Map<string, Digest | null>();
+  private readonly canaries = new Map<string, LocalCanary>();
   private readonly errors = new Map<string, { release: string; message: string }>();
+  private readonly metrics = new Map<string, RegionMetrics>();
+  private metricsTimer: NodeJS.Timeout | undefined;
   private watcher: FSWatcher | undefined;
   private syncing: Promise<void> = Promise.resolve();
   private closed = false;
@@ -60,7 +69,10 @@ export class LocalCloud {
   private constructor(
     private readonly options: Required<Omit<LocalCloudOptions, "log">> & { log: (line: string) => void },
     private emulator: Emulator | undefined,
-  ) {}
+  ) {
+    const { period, evaluationPeriods } = options.stage.config.alarms;
+    for (const ref of options.stage.regions) this.metrics.set(ref.key, new RegionMetrics(period, evaluationPeriods));
+  }
 
   static async start(options: LocalCloudOptions): Promise<LocalCloud> {
     const full = {
@@ -77,9 +89,25 @@ export class LocalCloud {
     const bundles = new Map<string, string>();
     for (const ref of full.stage.regions) bundles.set(ref.key, await cloud.startingBundle(ref.key, state.releases[ref.key] ?? null));
     const endpoints = stageEndpoints(full.stage, { port: full.port }, (ref) => ({ bundleFile: bundles.get(ref.key)!, release: cloud.releaseOf(ref.key) }));
-    cloud.emulator = await full.startEmulator({ endpoints, log: (key, text) => full.log(`[${full.stage.stack} ${key}] ${text.trimEnd()}`) });
-    await cloud.publish();
+    cloud.emulator = await full.startEmulator({
+      endpoints,
+      log: (key, text) => full.log(`[${full.stage.stack} ${key}] ${text.trimEnd()}`),
+      observe: (key, sample) => cloud.observe(key, sample),
+    });
+    // Canary steps the state names start beside their regions' releases; a region that cannot load its canary
+    // says so in its errors (published), the others serve.
+    await cloud.sync().catch((error: Error) => full.log(error.message));
     return cloud;
+  }
+
+  /**
+   * The stage's alarms (core/alarms.ts) of one region, evaluated now over the requests it served, with the same
+   * M-of-N semantics as the stack's CloudWatch alarms.
+   */
+  alarms(key: string, now: number = Date.now()): AlarmEvaluation[] {
+    const metrics = this.metrics.get(key);
+    if (!metrics) throw new Error(`stack ${this.options.stage.stack} has no region ${key}`);
+    return evaluateRegion(alarmDefinitions(this.options.stage.config.alarms), metrics.periods(), now);
   }
 
   /** `"<account>/<region>"` → base URL. */
@@ -90,6 +118,11 @@ export class LocalCloud {
   /** What each region has actually loaded. */
   releases(): Record<string, Digest | null> {
     return Object.fromEntries(this.serving);
+  }
+
+  /** The canary each region in a canary step has loaded, with its weight. */
+  canaryReleases(): Record<string, LocalCanary> {
+    return Object.fromEntries(this.canaries);
   }
 
   /** Re-reads the state file and swaps every region whose release changed; calls are serialized. */
@@ -117,9 +150,24 @@ export class LocalCloud {
   async close(): Promise<void> {
     this.closed = true;
     this.watcher?.close();
+    clearTimeout(this.metricsTimer);
     await this.syncing;
     await this.emulator?.close();
-    if (this.options.publish) await rm(path.join(this.options.dir, `${this.options.stage.stack}.endpoints.json`), { force: true });
+    if (this.options.publish) {
+      await rm(path.join(this.options.dir, `${this.options.stage.stack}.endpoints.json`), { force: true });
+      await rm(metricsFile(this.options.dir, this.options.stage.stack), { force: true });
+    }
+  }
+
+  private observe(key: string, sample: Parameters<RegionMetrics["record"]>[0]): void {
+    this.metrics.get(key)?.record(sample);
+    // Other processes (a rollout baking this stack) read the metrics from a file, rewritten at most this often.
+    if (!this.options.publish || this.metricsTimer || this.closed) return;
+    this.metricsTimer = setTimeout(() => {
+      this.metricsTimer = undefined;
+      const regions = Object.fromEntries([...this.metrics].map(([region, metrics]) => [region, metrics.periods().map(({ p99, ...rest }) => (p99 === undefined ? rest : { ...rest, p99 }))]));
+      writeLocalMetrics(this.options.dir, this.options.stage.stack, { pid: process.pid, regions }).catch((error: Error) => this.options.log(`${this.options.stage.stack}: could not write its metrics: ${error.message}`));
+    }, metricsPublishMs);
   }
 
   private async syncOnce(): Promise<void> {
@@ -129,17 +177,27 @@ export class LocalCloud {
     const failures: string[] = [];
     for (const ref of stage.regions) {
       const digest = state.releases[ref.key] ?? null;
-      if (this.serving.get(ref.key) === digest) continue;
+      const canary = state.canaries?.[ref.key];
       try {
-        await this.emulator.replace(ref.key, { bundleFile: await this.bundleFor(digest), env: functionEnv(stage.stack, digest ?? devRelease, stage.config) });
-        this.serving.set(ref.key, digest);
+        if (this.serving.get(ref.key) !== digest) {
+          await this.emulator.replace(ref.key, { bundleFile: await this.bundleFor(digest), env: functionEnv(stage.stack, digest ?? devRelease, stage.config) });
+          this.serving.set(ref.key, digest);
+          log(`${stage.stack} ${ref.key}: now serving ${digest ?? "no release"}`);
+        }
+        const loaded = this.canaries.get(ref.key);
+        if (loaded?.release !== canary?.release || loaded?.weight !== canary?.weight) {
+          await this.emulator.canary(ref.key, canary ? { bundleFile: await this.bundleFor(canary.release), env: functionEnv(stage.stack, canary.release, stage.config), weight: canary.weight } : null);
+          if (canary) this.canaries.set(ref.key, canary);
+          else this.canaries.delete(ref.key);
+          log(`${stage.stack} ${ref.key}: ${canary ? `${canary.weight}% of requests to ${canary.release}` : "no canary"}`);
+        }
         this.errors.delete(ref.key);
-        log(`${stage.stack} ${ref.key}: now serving ${digest ?? "no release"}`);
       } catch (error) {
         // Only a new failure fails this sync: a region still unable to load the release it already failed on (a
         // corrupted artifact) must not block a rollout that is moving other regions off it.
-        if (this.errors.get(ref.key)?.release !== (digest ?? "none")) failures.push(`${ref.key}: ${(error as Error).message}`);
-        this.errors.set(ref.key, { release: digest ?? "none", message: (error as Error).message });
+        const release = canary && this.serving.get(ref.key) === digest ? canary.release : (digest ?? "none");
+        if (this.errors.get(ref.key)?.release !== release) failures.push(`${ref.key}: ${(error as Error).message}`);
+        this.errors.set(ref.key, { release, message: (error as Error).message });
       }
     }
     await this.publish();
@@ -202,7 +260,7 @@ export class LocalCloud {
 
   private async publish(): Promise<void> {
     if (!this.options.publish) return;
-    const published: LocalEndpoints = { pid: process.pid, endpoints: this.urls(), serving: this.releases(), errors: Object.fromEntries(this.errors) };
+    const published: LocalEndpoints = { pid: process.pid, endpoints: this.urls(), serving: this.releases(), canaries: this.canaryReleases(), errors: Object.fromEntries(this.errors) };
     await writeLocalEndpoints(this.options.dir, this.options.stage.stack, published);
   }
 }

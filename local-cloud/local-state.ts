@@ -14,11 +14,19 @@ export function defaultLocalDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.FLEET_LOCAL_DIR ? path.resolve(env.FLEET_LOCAL_DIR) : path.join(repoRoot, ".fleet", "local");
 }
 
-/** `.fleet/local/<stack>.json`: the local `pulumi up` result, i.e. which release each account × region serves. */
+/** A region's canary step: `weight` percent of its requests go to `release`, the rest to the region's release. */
+const LocalCanary = z.strictObject({ release: z.string().regex(digestPattern), weight: z.number().int().min(0).max(99) });
+export type LocalCanary = { release: Digest; weight: number };
+
+/**
+ * `.fleet/local/<stack>.json`: the local `pulumi up` result, i.e. which release each account × region serves and,
+ * during a canary step, the release beside it and its share (`canaries`, as `fleet:traffic` in the cloud).
+ */
 export const LocalState = z.strictObject({
   releases: z.record(z.string(), z.string().regex(digestPattern)),
+  canaries: z.record(z.string(), LocalCanary).optional(),
 });
-export type LocalState = { releases: Record<string, Digest> };
+export type LocalState = { releases: Record<string, Digest>; canaries?: Record<string, LocalCanary> };
 
 /**
  * `.fleet/local/<stack>.endpoints.json`, written by a running local cloud (`fleet start`): its URLs and the
@@ -28,10 +36,51 @@ export const LocalEndpoints = z.strictObject({
   pid: z.number().int(),
   endpoints: z.record(z.string(), z.string()),
   serving: z.record(z.string(), z.string().nullable()),
+  /** Per region in a canary step, the canary it has loaded and its weight. */
+  canaries: z.record(z.string(), LocalCanary).optional(),
   /** Per region, a release it could not load: `{ release, message }`, so a waiting command fails at once. */
   errors: z.record(z.string(), z.strictObject({ release: z.string(), message: z.string() })).optional(),
 });
 export type LocalEndpoints = z.infer<typeof LocalEndpoints>;
+
+/**
+ * `.fleet/local/<stack>.metrics.json`, written by a running local cloud: per region, the periods of requests it
+ * served (local-cloud/region-metrics.ts), so a rollout in another process evaluates the same alarms.
+ */
+export const LocalMetrics = z.strictObject({
+  pid: z.number().int(),
+  regions: z.record(
+    z.string(),
+    z.array(
+      z.strictObject({
+        start: z.number().int().nonnegative(),
+        requests: z.number().int().nonnegative(),
+        serverErrors: z.number().int().nonnegative(),
+        functionErrors: z.number().int().nonnegative(),
+        throttles: z.number().int().nonnegative(),
+        p99: z.number().nonnegative().optional(),
+      }),
+    ),
+  ),
+});
+export type LocalMetrics = z.infer<typeof LocalMetrics>;
+
+/** `<dir>/<stack>.metrics.json`. @throws InvalidStackNameError */
+export function metricsFile(dir: string, stack: string): string {
+  return path.join(dir, `${checkStackName(stack)}.metrics.json`);
+}
+
+/** The metrics a running local cloud published, or undefined when none runs for this stack (or its file is unreadable). */
+export async function readLocalMetrics(dir: string, stack: string): Promise<LocalMetrics | undefined> {
+  const json = await readJson(metricsFile(dir, stack)).catch(() => undefined);
+  const parsed = LocalMetrics.safeParse(json);
+  if (!parsed.success || !isAlive(parsed.data.pid)) return undefined;
+  return parsed.data;
+}
+
+export async function writeLocalMetrics(dir: string, stack: string, metrics: LocalMetrics): Promise<void> {
+  await writeJsonAtomic(metricsFile(dir, stack), metrics);
+}
 
 /** `<dir>/<stack>.json`; a name Pulumi would refuse (`../x`, `/tmp/x`) never becomes a path. @throws InvalidStackNameError */
 export function stateFile(dir: string, stack: string): string {

@@ -8,7 +8,7 @@ import type { ReleaseStore } from "../artifacts/store/store";
 import type { LiveRegion, Target } from "../targets/target";
 import { type ProbesOf, storedProbes } from "./probes";
 import { smokeRegions, type SmokeResult } from "./smoke";
-import { planWaves } from "./waves";
+import { planRollout } from "./waves";
 
 /** What `fleet promote` is about to do, shown before it asks and printed by `--dry-run`. */
 export interface PromotionPlan {
@@ -82,8 +82,8 @@ export async function planPromotion(options: PromotionCheckOptions): Promise<Pro
   if (breaking.length > 0 && !options.allowBreaking) {
     throw new FleetError(`${digest} breaks the API ${destination.stage.stack} serves:\n  ${breaking.map((c) => c.message).join("\n  ")}\npass --allow-breaking to promote anyway`);
   }
-  const pending = current.filter((r) => r.release !== digest || unfinished.some((u) => u.key === r.key)).map((r) => r.key);
-  return { from, to: destination.stage.stack, digest, sourceSmoke, current, api, waves: planWaves(pending), unfinished };
+  const waves = planRollout(destination.stage.config.rollout, current, (r) => r.release !== digest || unfinished.some((u) => u.key === r.key)).waves.map((wave) => wave.regions.map((r) => r.key));
+  return { from, to: destination.stage.stack, digest, sourceSmoke, current, api, waves: waves.filter((wave) => wave.length > 0), unfinished };
 }
 
 /**

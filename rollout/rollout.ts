@@ -7,7 +7,7 @@ import { type ProbesOf, storedProbes } from "./probes";
 import { smokeRegion, type SmokeResult } from "./smoke";
 import { pruneAfterRollout } from "./retention";
 import type { InterruptedRegion } from "./unfinished";
-import { planWaves } from "./waves";
+import { planRollout } from "./waves";
 
 /** What happened to one region. */
 export interface RegionOutcome {
@@ -120,8 +120,9 @@ export async function rollout(options: RolloutOptions): Promise<RolloutReport> {
   const touched: LiveRegion[] = [];
   let failure: string | undefined;
   let interrupted = false;
-  for (const wave of planWaves(planned)) {
-    if (wave.length === 0) break;
+  const plan = planRollout(target.stage.config.rollout, live, (region) => planned.includes(region));
+  for (const wave of plan.waves.map((w) => w.regions)) {
+    if (wave.length === 0) continue;
     if (options.signal?.aborted) {
       interrupted = true;
       break;

@@ -1,7 +1,70 @@
+import type { StageConfig, WaveSize } from "../core/stage-schema";
+
 /**
- * The waves of a rollout: the first region alone (the canary), then all the others together. The one definition:
- * the plan `promote --dry-run` shows and the waves a rollout runs both come from here.
+ * The plan of a rollout, from the stage's `fleet:rollout`: which regions each wave changes, in which groups, the
+ * canary steps each region goes through and the bakes in between. The one definition: what `--dry-run` prints and
+ * what a rollout runs both come from {@link planRollout}.
  */
-export function planWaves<T>(regions: T[]): T[][] {
-  return regions.length <= 1 ? [regions] : [regions.slice(0, 1), regions.slice(1)];
+
+/** One wave of the plan. */
+export interface PlannedWave<T> {
+  /** The wave as the stage file writes it: `1`, `50%`. */
+  size: string;
+  /** How many of the stage's account × regions (in stage order) it reaches, counting the waves before it. */
+  reach: number;
+  /** The regions it changes (those already on the release are left out); empty when it has nothing to change. */
+  regions: T[];
+  /** `regions` in groups of at most `maxConcurrent`, changed one group after the other. */
+  groups: T[][];
+}
+
+export interface RolloutPlan<T> {
+  waves: PlannedWave<T>[];
+  /** Per region, the percent of traffic on the new release at each canary step, before it takes all. */
+  canary: number[];
+  /** How long each bake lasts (after each canary step of each group, and after each wave), in ms; 0: no bake. */
+  bakeMs: number;
+  /** Regions changed at once within a wave; undefined: the whole wave. */
+  maxConcurrent: number | undefined;
+  /** The time the bakes take in all: a lower bound of the rollout's duration (deploys and smoke come on top). */
+  bakeTotalMs: number;
+}
+
+export interface PlanOptions {
+  /** Skip canary steps and bakes (`fleet rollback --fast`: back to a release known to work); the waves stay. */
+  fast?: boolean;
+}
+
+/**
+ * Splits `regions` (every account × region of the stage, in stage order) into the stage's waves: wave i reaches the
+ * first `reach_i` regions, where a count is that many regions and a percentage that share of the stage rounded up
+ * (never less than the wave before). Of those, the regions for which `changes` is true are the wave's.
+ */
+export function planRollout<T>(rollout: StageConfig["rollout"], regions: readonly T[], changes: (region: T) => boolean, options: PlanOptions = {}): RolloutPlan<T> {
+  const canary = options.fast ? [] : rollout.canary;
+  const bakeMs = options.fast ? 0 : rollout.bake;
+  let reached = 0;
+  const waves = rollout.waves.map((size): PlannedWave<T> => {
+    const reach = Math.max(reached, Math.min(regions.length, reachOf(size, regions.length)));
+    const changed = regions.slice(reached, reach).filter(changes);
+    reached = reach;
+    return { size: formatWaveSize(size), reach, regions: changed, groups: chunks(changed, rollout.maxConcurrent ?? Math.max(1, changed.length)) };
+  });
+  const bakes = waves.filter((wave) => wave.regions.length > 0).reduce((sum, wave) => sum + wave.groups.length * canary.length + 1, 0);
+  return { waves, canary, bakeMs, maxConcurrent: rollout.maxConcurrent, bakeTotalMs: bakes * bakeMs };
+}
+
+/** `{ count: 1 }` → `1`, `{ percent: 50 }` → `50%`. */
+export function formatWaveSize(size: WaveSize): string {
+  return "count" in size ? String(size.count) : `${size.percent}%`;
+}
+
+function reachOf(size: WaveSize, total: number): number {
+  return "count" in size ? size.count : Math.ceil((size.percent * total) / 100);
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }

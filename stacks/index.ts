@@ -28,25 +28,54 @@ async function fleet() {
   const functionNames: Record<string, pulumi.Output<string>> = {};
   const apiIds: Record<string, pulumi.Output<string>> = {};
   const regionReleases: Record<string, string> = {};
+  const versions: Record<string, unknown> = {};
+  const alarmNames: Record<string, unknown> = {};
   for (const { account, roleArn, region, key } of regions) {
     const release = releases.of(key);
+    const traffic = config.traffic[key];
     const regional = new RegionalApi(
       targetName(stage, account, region),
-      { stage, account, region, config, release: release.digest, zipPath: release.zipPath, environment: lambdaEnvironment(stage, release.digest, config), deployRoleArn: roleArn, dnsProvider, healthPath },
+      {
+        stage,
+        account,
+        region,
+        config,
+        release: release.digest,
+        zipPath: release.zipPath,
+        environment: lambdaEnvironment(stage, release.digest, config),
+        deployRoleArn: roleArn,
+        dnsProvider,
+        healthPath,
+        ...(traffic ? { traffic } : {}),
+      },
       { providers: [providers.get(account, roleArn, region)] },
     );
     endpoints[key] = regional.url;
     functionNames[key] = regional.functionName;
     apiIds[key] = regional.apiId;
     regionReleases[key] = release.digest;
+    const { version, canary } = regional.versions;
+    versions[key] = {
+      version,
+      release: traffic?.stableRelease ?? release.digest,
+      ...(canary ? { canary: { version: canary.version, release: release.digest, weight: canary.weight } } : {}),
+    };
+    alarmNames[key] = regional.alarmNames;
   }
   return {
     /** `"<account>/<region>"` → regional base URL (REST: with the `/<stage>/` prefix), ending in `/`. */
     endpoints,
     /** The digest `fleet:release` deployed (absent when `fleet:releases` overrides every region of a `build` stage). */
     ...(releases.stack ? { release: releases.stack.digest } : {}),
-    /** `"<account>/<region>"` → the digest that region runs (FLEET_RELEASE there). */
+    /** `"<account>/<region>"` → the digest of that region's newest code (FLEET_RELEASE there). */
     releases: regionReleases,
+    /**
+     * `"<account>/<region>"` → what `live` serves: `{ version, release }` (its Lambda version and that version's
+     * digest) and, during a canary step, `canary: { version, release, weight }`, the newest version's share.
+     */
+    versions,
+    /** `"<account>/<region>"` → each alarm's CloudWatch name by its name in core/alarms.ts (read while baking). */
+    alarmNames,
     functionNames,
     apiIds,
     /** The global latency-routed URL, when `fleet:domain` is set. */

@@ -8,8 +8,8 @@ import {
   ListVersionsByFunctionCommand,
   ResourceNotFoundException,
 } from "@aws-sdk/client-lambda";
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { RegionConcurrency } from "../core/concurrency";
+import { deployRoleCredentials, type DeployRoleTarget } from "./deploy-role";
 import type { PublishedVersion, VersionReferences } from "./version-retention";
 
 /**
@@ -23,39 +23,13 @@ export interface LambdaLike {
 }
 
 /** Where a call goes: the account's deploy role (as the Pulumi providers assume it) in one region. */
-export interface LambdaTarget {
-  stack: string;
-  account: string;
-  roleArn: string;
-  region: string;
-}
+export type LambdaTarget = DeployRoleTarget;
 
 /** Opens a Lambda client for one account × region. */
 export type LambdaClientFor = (target: LambdaTarget) => LambdaLike;
 
-/**
- * The real one: a LambdaClient in the region whose credentials come from assuming the account's deploy role with
- * the session name the providers use (`fleet-<stack>`, which the README's trust policy requires: `fleet-*`).
- */
-export const lambdaThroughDeployRole: LambdaClientFor = ({ stack, roleArn, region }) => {
-  const sts = new STSClient({ region });
-  let session: Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: Date }> | undefined;
-  const assume = async () => {
-    const { Credentials: c } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: `fleet-${stack}` }));
-    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) throw new Error(`AssumeRole of ${roleArn} returned no credentials`);
-    return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
-  };
-  return new LambdaClient({
-    region,
-    credentials: async () => {
-      // One session per client, renewed five minutes before it expires.
-      const current = await (session ??= assume());
-      if (current.expiration.getTime() - Date.now() > 5 * 60_000) return current;
-      session = assume();
-      return session;
-    },
-  });
-};
+/** The real one: a LambdaClient in the region, with the account's deploy role's credentials (targets/deploy-role.ts). */
+export const lambdaThroughDeployRole: LambdaClientFor = (target) => new LambdaClient({ region: target.region, credentials: deployRoleCredentials(target) });
 
 /**
  * The region's concurrency numbers (GetAccountSettings) and what the function already holds: its reservation

@@ -1,3 +1,4 @@
+import type { AlarmEvaluation } from "../core/alarms";
 import type { Digest } from "../core/digest";
 import type { RegionRef, Stage } from "../core/stage";
 
@@ -5,9 +6,24 @@ import type { RegionRef, Stage } from "../core/stage";
 export interface LiveRegion extends RegionRef {
   /** Regional base URL as a client uses it (REST: with the `/<stage>` prefix); undefined when not deployed. */
   url: string | undefined;
-  /** The release it serves; undefined when none is deployed or it runs a build from source. */
+  /**
+   * The release it serves (during a canary step, the stable one that keeps the rest of the traffic); undefined
+   * when none is deployed or it runs a build from source.
+   */
   release: Digest | undefined;
+  /** During a canary step: the release that takes `weight` percent of its requests (0: none, on the way back). */
+  canary?: { release: Digest; weight: number };
 }
+
+/** One region's canary step: it keeps serving `stable` and sends `weight` percent (0..99) of requests to `canary`. */
+export interface CanaryStep {
+  stable: Digest;
+  canary: Digest;
+  weight: number;
+}
+
+/** A region's alarms as they stand, or why they could not be read (a region fleet cannot watch fails its bake). */
+export type RegionAlarms = { readable: true; alarms: AlarmEvaluation[] } | { readable: false; error: string };
 
 /** Progress lines for stderr: one per account/region step. */
 export type Progress = (line: string) => void;
@@ -27,6 +43,14 @@ export interface Target {
    * be cancelled cleanly (Pulumi: the `pulumi up` in flight), which then rejects.
    */
   apply(releases: Record<string, Digest | null>, progress: Progress, signal?: AbortSignal): Promise<void>;
+  /**
+   * Puts each listed region on its canary step: `stable` keeps serving, the `canary` release takes `weight` percent
+   * of requests (a region already on `stable` with that canary only changes its weight). `apply` ends a canary step:
+   * the region then serves the one release it is given. Resolves once the step is live.
+   */
+  shift(steps: Record<string, CanaryStep>, progress: Progress, signal?: AbortSignal): Promise<void>;
+  /** The alarms of each listed region, as they stand now. */
+  alarms(keys: string[]): Promise<Record<string, RegionAlarms>>;
   /** Shows what `apply` would change without changing it (Pulumi: `pulumi preview`); absent where there is nothing more to show than the plan. */
   preview?(releases: Record<string, Digest | null>, progress: Progress, signal?: AbortSignal): Promise<void>;
   /**

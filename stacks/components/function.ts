@@ -26,6 +26,11 @@ export interface FleetFunctionArgs {
   reservedConcurrency?: number;
   /** Provisioned concurrency on the version `live` serves (never on the alias itself); unset = none. */
   provisionedConcurrency?: number;
+  /**
+   * A canary step in flight (the stage's `fleet:traffic` for this region): `live` keeps `stableVersion` and sends
+   * `weight` percent of requests to the version this update publishes. Unset = `live` on the newest version alone.
+   */
+  canary?: { stableVersion: string; weight: number };
   /** Retention of the function's log group, in days. */
   logRetentionDays: number;
   /** X-Ray active tracing (and the two X-Ray actions in the role). */
@@ -50,6 +55,10 @@ export class FleetFunction extends pulumi.ComponentResource {
   readonly function: aws.lambda.Function;
   /** `live`: the published version API Gateway invokes. */
   readonly alias: aws.lambda.Alias;
+  /** The version `live` serves (the stable one during a canary step). */
+  readonly liveVersion: pulumi.Output<string>;
+  /** During a canary step: the newest version and its percent of requests (0 on the way back). */
+  readonly canaryVersion: { version: pulumi.Output<string>; weight: number } | undefined;
   readonly logGroup: aws.cloudwatch.LogGroup;
   readonly role: aws.iam.Role;
   /** The key of the environment; only when the stage has secrets. */
@@ -62,7 +71,10 @@ export class FleetFunction extends pulumi.ComponentResource {
     this.key = args.secrets ? createSecretsKey(this, name, { account: args.account, region: args.region, deployRoleArn: args.deployRoleArn }, this.role) : undefined;
     const policy = createRolePolicy(this, name, args, this.role, this.logGroup, this.key);
     this.function = createFunction(this, name, args, this.role, this.logGroup, policy, this.key);
-    const warm = args.provisionedConcurrency === undefined ? [] : [provisionVersion(this, name, this.function, args.provisionedConcurrency)];
+    const { canary } = args;
+    this.liveVersion = canary ? pulumi.output(canary.stableVersion) : this.function.version;
+    this.canaryVersion = canary ? { version: this.function.version, weight: canary.weight } : undefined;
+    const warm = args.provisionedConcurrency === undefined ? [] : provisionVersions(this, name, this.function, this.liveVersion, args.provisionedConcurrency, canary);
     // LIVE ALIAS AND PROVISIONED CONCURRENCY (issue 16, item 2). What Lambda allows, from AWS's documentation:
     // provisioned concurrency goes on a published version or on an alias, and counts against the function's
     // reserved concurrency; an alias may route to two published versions by weight, and Lambda then splits an
@@ -79,26 +91,60 @@ export class FleetFunction extends pulumi.ComponentResource {
     // and make the alias's routingConfig depend on it, so a version gets weight only once it is warm; never put
     // provisioned concurrency on `live`, or no weight could be set while it has one; keep both versions' configs
     // until the canary ends (2 × provisionedConcurrency ≤ reservedConcurrency already allows that).
+    // CANARY (issue 10): during a step `live` stays on the stable version and routes the step's weight to the version
+    // this update published; provisioned concurrency follows the design above (provisionVersions, below).
     this.alias = new aws.lambda.Alias(
       `${name}-live`,
-      { name: "live", functionName: this.function.name, functionVersion: this.function.version },
+      {
+        name: "live",
+        functionName: this.function.name,
+        functionVersion: this.liveVersion,
+        // Absent, the provider sends an empty routing config, which clears the weights of an earlier step.
+        routingConfig: canary && canary.weight > 0 ? { additionalVersionWeights: weightOf(this.function.version, canary.weight) } : undefined,
+      },
       { parent: this, dependsOn: warm },
     );
     this.registerOutputs({ functionName: this.function.name, aliasArn: this.alias.arn });
   }
 }
 
+/** `{ "<version>": 0.1 }` for 10%: Lambda takes the weight of an additional version as a fraction. */
+function weightOf(version: pulumi.Output<string>, percent: number): pulumi.Output<Record<string, number>> {
+  return version.apply((v) => ({ [v]: percent / 100 }));
+}
+
 /**
- * Provisioned concurrency on the function's newest published version. A new version replaces the config (its
- * qualifier changes) and Pulumi creates the new one before deleting the old, so the version `live` still serves
- * stays warm until the alias has moved.
+ * Provisioned concurrency on the version `live` serves and, during a canary step, on the canary version too.
+ *
+ * `${name}-provisioned` is on the version `live` serves. A new version moves it (its qualifier changes): Pulumi
+ * creates the new config before deleting the old, so the version `live` still serves stays warm until the alias
+ * has moved. During a canary step it stays on the stable version (the qualifier comes from `fleet:traffic`), and
+ * `${name}-provisioned-canary` warms the new one before the alias gives it any weight (the alias depends on both).
+ *
+ * When the canary ends, `live` moves to the new version and `-provisioned` with it: its create puts a config on the
+ * version `-provisioned-canary` already warms, and `-provisioned-canary` leaves the program. It is registered with
+ * `retainOnDelete` while it carries weight, so leaving the program only drops it from the state: the config it made
+ * is now `-provisioned`'s and stays, and the stable version's old config is deleted once the alias moved. On the
+ * way back (fleet sets the weight to 0 first, then the previous release), the weight-0 step registers it without
+ * `retainOnDelete`, so when the previous release follows, its config goes with it and no warm version is left
+ * behind unowned.
  */
-function provisionVersion(parent: pulumi.Resource, name: string, fn: aws.lambda.Function, executions: number): aws.lambda.ProvisionedConcurrencyConfig {
-  return new aws.lambda.ProvisionedConcurrencyConfig(
-    `${name}-provisioned`,
+function provisionVersions(
+  parent: pulumi.Resource,
+  name: string,
+  fn: aws.lambda.Function,
+  liveVersion: pulumi.Output<string>,
+  executions: number,
+  canary: FleetFunctionArgs["canary"],
+): aws.lambda.ProvisionedConcurrencyConfig[] {
+  const live = new aws.lambda.ProvisionedConcurrencyConfig(`${name}-provisioned`, { functionName: fn.name, qualifier: liveVersion, provisionedConcurrentExecutions: executions }, { parent });
+  if (!canary) return [live];
+  const warmCanary = new aws.lambda.ProvisionedConcurrencyConfig(
+    `${name}-provisioned-canary`,
     { functionName: fn.name, qualifier: fn.version, provisionedConcurrentExecutions: executions },
-    { parent },
+    { parent, retainOnDelete: canary.weight > 0 },
   );
+  return [live, warmCanary];
 }
 
 function createLogGroup(parent: pulumi.Resource, name: string, args: FleetFunctionArgs): aws.cloudwatch.LogGroup {

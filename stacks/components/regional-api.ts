@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { alarmDefinitions, type AlarmDefinition } from "../../core/alarms";
 import type { StageConfig } from "../../core/stage-schema";
 import { RegionalAlarms } from "./alarms";
 import type { RegionalEndpoint } from "./api-types";
@@ -30,6 +31,8 @@ export interface RegionalApiArgs {
   dnsProvider?: pulumi.ProviderResource;
   /** The app's health route, which the domain's health check requests; needed with `config.domain`. */
   healthPath?: string;
+  /** This region's canary step in flight (its `fleet:traffic` entry); unset = the release alone. */
+  traffic?: StageConfig["traffic"][string];
 }
 
 /**
@@ -42,6 +45,10 @@ export class RegionalApi extends pulumi.ComponentResource {
   readonly apiId: pulumi.Output<string>;
   /** Base URL ending in `/` (REST: with the `/<stage>/` prefix). */
   readonly url: pulumi.Output<string>;
+  /** The version `live` serves, and the canary version with its weight during a canary step. */
+  readonly versions: { version: pulumi.Output<string>; canary?: { version: pulumi.Output<string>; weight: number } };
+  /** Each alarm's name in CloudWatch, by its definition's name: what fleet reads while it bakes the region. */
+  readonly alarmNames: Record<AlarmDefinition["name"], pulumi.Output<string>>;
 
   constructor(name: string, args: RegionalApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fleet:aws:RegionalApi", name, {}, opts);
@@ -65,6 +72,7 @@ export class RegionalApi extends pulumi.ComponentResource {
         environment: args.environment,
         secrets: Object.keys(config.secrets).length > 0,
         deployRoleArn: args.deployRoleArn,
+        ...(args.traffic ? { canary: { stableVersion: args.traffic.stableVersion, weight: args.traffic.canaryWeight } } : {}),
       },
       { parent: this },
     );
@@ -81,9 +89,9 @@ export class RegionalApi extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    new RegionalAlarms(
+    const alarms = new RegionalAlarms(
       `${name}-alarms`,
-      { functionName: fn.function.name, api: api.metrics, email: config.alarms.email, p99LatencyMs: config.alarms.p99LatencyMs, errorRate: config.alarms.errorRate },
+      { functionName: fn.function.name, api: api.metrics, email: config.alarms.email, definitions: alarmDefinitions(config.alarms) },
       { parent: this },
     );
     if (config.domain && args.dnsProvider && args.healthPath) {
@@ -105,6 +113,8 @@ export class RegionalApi extends pulumi.ComponentResource {
     this.functionName = fn.function.name;
     this.apiId = api.apiId;
     this.url = api.url;
+    this.versions = { version: fn.liveVersion, ...(fn.canaryVersion ? { canary: fn.canaryVersion } : {}) };
+    this.alarmNames = Object.fromEntries(Object.entries(alarms.alarms).map(([key, alarm]) => [key, alarm.name])) as Record<AlarmDefinition["name"], pulumi.Output<string>>;
     this.registerOutputs({ functionName: this.functionName, apiId: this.apiId, url: this.url });
   }
 

@@ -378,7 +378,7 @@ describe("the generated deploy policy, boundary and key policies under the IAM s
     assert.ok(checked > 500, `only ${checked} distinct calls checked`);
   });
 
-  it("allows the Lambda calls fleet makes itself through the deploy role: the concurrency preflight and version pruning", async () => {
+  it("allows the calls fleet makes itself through the deploy role: the concurrency preflight, version pruning, and the alarms it reads while baking", async () => {
     for (const plan of plans.slice(0, 2)) {
       for (const resource of plan.resources.filter((r) => r.type === "aws:lambda/function:Function")) {
         const fn = functionArn(resource, physical(resource));
@@ -389,6 +389,15 @@ describe("the generated deploy policy, boundary and key policies under the IAM s
           ...on(`${fn}:3`, "lambda:DeleteFunction"),
         ];
         for (const call of fleetCalls) assert.equal(await decide(call, deployRole(resource.account!, plan.stack)), "Allowed", `${call.action} on ${call.resource}`);
+      }
+      // targets/cloudwatch-alarms.ts: DescribeAlarms by the names the stack outputs (alarmNames).
+      for (const names of Object.values(plan.outputs.alarmNames as Record<string, Record<string, string>>)) {
+        const alarms = plan.resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && Object.values(names).includes(physical(r)));
+        assert.equal(alarms.length, 4, "the outputs name the region's four alarms");
+        for (const alarm of alarms) {
+          const call = on(`arn:aws:cloudwatch:${alarm.region}:${alarm.account}:alarm:${physical(alarm)}`, "cloudwatch:DescribeAlarms")[0]!;
+          assert.equal(await decide(call, deployRole(alarm.account!, plan.stack)), "Allowed", call.resource);
+        }
       }
     }
   });

@@ -44,7 +44,8 @@ describe("fleet release workflow with --local (CLI, end to end)", function () {
 
     const dryRun = await fleet("promote", "--local", "--from", "dev", "--to", "prod", "--dry-run");
     assert.equal(dryRun.code, 0, dryRun.stderr);
-    assert.match(dryRun.stdout, /waves:\n    1\. 222222222222\/us-east-1\n    2\. 222222222222\/us-west-2, 333333333333\/eu-west-1, 333333333333\/eu-central-1/);
+    // Pulumi.prod.yaml's waves [1, 50%, 100%] over its 4 account × regions.
+    assert.match(dryRun.stdout, /waves:\n    1\. 222222222222\/us-east-1\n    2\. 222222222222\/us-west-2\n    3\. 333333333333\/eu-west-1, 333333333333\/eu-central-1/);
 
     const promote = await fleet("promote", "--local", "--from", "dev", "--to", "prod", "--yes", "--json");
     assert.equal(promote.code, 0, promote.stderr);

@@ -47,7 +47,9 @@ describe("stage config schema (core/stage-schema.ts)", () => {
     assert.deepEqual(config.secrets, {});
     assert.equal(config.release, "build");
     assert.equal(config.requireRelease, false);
-    assert.deepEqual(config.alarms, { p99LatencyMs: 2000, errorRate: 0.05 });
+    assert.deepEqual(config.alarms, { p99LatencyMs: 2000, errorRate: 0.05, period: 60, evaluationPeriods: 3, datapointsToAlarm: 2 });
+    assert.deepEqual(config.rollout, { waves: [{ count: 1 }, { percent: 100 }], bake: 0, canary: [] }, "today's behaviour: the first region alone, then all");
+    assert.deepEqual(config.traffic, {});
   });
 
   it("reads numbers and booleans written as strings by `pulumi config set`", () => {
@@ -328,4 +330,88 @@ describe("stage config schema (core/stage-schema.ts)", () => {
     assert.equal(issues.find((issue) => issue.key === "fleet:targets[0].regoins")?.message.includes("(did you mean 'regions'?)"), true, JSON.stringify(issues));
     assertRejects({ ...validStage(), alarms: { emial: "a@b.co" } }, "fleet:alarms.emial", /did you mean 'email'/);
   });
+  describe("fleet:rollout", () => {
+    const rollout = (value: Record<string, unknown>) => ({ ...validStage(), rollout: value });
+
+    it("reads waves as counts and percentages, durations with their unit, canary steps and maxConcurrent (strings too, as pulumi config set writes them)", () => {
+      const config = parseStageConfig("test", rollout({ waves: [1, "2", "50%", "100%"], bake: "5m", canary: ["10", 50], maxConcurrent: "2" }));
+      assert.deepEqual(config.rollout, { waves: [{ count: 1 }, { count: 2 }, { percent: 50 }, { percent: 100 }], bake: 300_000, canary: [10, 50], maxConcurrent: 2 });
+      assert.equal(parseStageConfig("test", rollout({ bake: "30s" })).rollout.bake, 30_000);
+      assert.equal(parseStageConfig("test", rollout({ bake: "1h" })).rollout.bake, 3_600_000);
+      assert.equal(parseStageConfig("test", rollout({ bake: "250ms" })).rollout.bake, 250);
+    });
+
+    it("rejects a wave that is neither a count nor a percentage", () => {
+      for (const wave of ["half", 0, "0%", "101%", "12.5%", -1, 1.5, null]) {
+        assertRejects(rollout({ waves: [wave, "100%"] }), "fleet:rollout.waves[0]", /a number of account × regions \(e\.g\. 1\) or a whole percentage/);
+      }
+    });
+
+    it("rejects waves that do not end at 100%", () => {
+      assertRejects(rollout({ waves: [1, "50%"] }), "fleet:rollout.waves[1]", /the last wave is 50%, so some regions would never change\. Fix: end the waves at 100%/);
+      assertRejects(rollout({ waves: [] }), "fleet:rollout.waves", /is empty/);
+    });
+
+    it("rejects waves that do not grow, naming the wave", () => {
+      assertRejects(rollout({ waves: [2, 2, "100%"] }), "fleet:rollout.waves[1]", /2 is not more than the wave before \(2\)/);
+      assertRejects(rollout({ waves: [1, "50%", "25%", "100%"] }), "fleet:rollout.waves[2]", /25% is not more than the wave before \(50%\)/);
+      assertRejects(rollout({ waves: ["50%", 2, "100%"] }), "fleet:rollout.waves[1]", /2 comes after 50%: counts of regions go first, then percentages/);
+    });
+
+    it("rejects a count larger than the stage's account × regions", () => {
+      assertRejects(rollout({ waves: [4, "100%"] }), "fleet:rollout.waves[0]", /4 regions is more than the stage's 3 account × regions\. Fix: use at most 3/);
+      assert.deepEqual(parseStageConfig("test", rollout({ waves: [3, "100%"] })).rollout.waves, [{ count: 3 }, { percent: 100 }]);
+    });
+
+    it("rejects a bake without a unit, or longer than 1h", () => {
+      assertRejects(rollout({ bake: 30 }), "fleet:rollout.bake", /a duration with its unit.*Fix: e\.g\. bake: 5m/);
+      assertRejects(rollout({ bake: "5 minutes" }), "fleet:rollout.bake", /a duration with its unit/);
+      assertRejects(rollout({ bake: "61m" }), "fleet:rollout.bake", /longer than 1h/);
+    });
+
+    it("rejects canary steps outside 1..99 or not strictly increasing", () => {
+      assertRejects(rollout({ canary: [0] }), "fleet:rollout.canary[0]", /at least 1/);
+      assertRejects(rollout({ canary: [10, 100] }), "fleet:rollout.canary[1]", /below 100/);
+      assertRejects(rollout({ canary: [10, 12.5] }), "fleet:rollout.canary[1]", /whole percentage/);
+      assertRejects(rollout({ canary: [50, 10] }), "fleet:rollout.canary[1]", /10% is not more than the step before \(50%\)/);
+      assertRejects(rollout({ canary: "10" }), "fleet:rollout.canary", /a list of percentages/);
+    });
+
+    it("rejects maxConcurrent below 1, and unknown rollout keys", () => {
+      assertRejects(rollout({ maxConcurrent: 0 }), "fleet:rollout.maxConcurrent", /at least 1/);
+      assertRejects(rollout({ wave: [1, "100%"] }), "fleet:rollout.wave", /is not a fleet setting/);
+    });
+  });
+
+  describe("fleet:alarms periods", () => {
+    it("accepts the periods CloudWatch accepts and refuses the others", () => {
+      for (const period of [10, 20, 30, 60, 120, "300"]) assert.equal(parseStageConfig("test", { ...validStage(), alarms: { period } }).alarms.period, Number(period));
+      for (const period of [0, 5, 15, 45, 90]) assertRejects({ ...validStage(), alarms: { period } }, "fleet:alarms.period", /10, 20, 30 or a multiple of 60/);
+    });
+
+    it("rejects more datapoints to alarm than evaluation periods", () => {
+      assertRejects({ ...validStage(), alarms: { evaluationPeriods: 1 } }, "fleet:alarms.datapointsToAlarm", /2 breaching datapoints cannot come out of 1 evaluation period/);
+      assert.deepEqual(parseStageConfig("test", { ...validStage(), alarms: { period: 10, evaluationPeriods: 1, datapointsToAlarm: 1 } }).alarms, { p99LatencyMs: 2000, errorRate: 0.05, period: 10, evaluationPeriods: 1, datapointsToAlarm: 1 });
+    });
+
+    it("rejects an evaluation window longer than CloudWatch's one day", () => {
+      assertRejects({ ...validStage(), alarms: { period: 3600, evaluationPeriods: 25 } }, "fleet:alarms.evaluationPeriods", /more than the one day CloudWatch evaluates\. Fix: use at most 24 periods/);
+    });
+  });
+
+  describe("fleet:traffic (written by fleet per canary step)", () => {
+    const stable = `sha256:${"d".repeat(64)}`;
+    it("reads a region's step: the stable version and release, and the canary's weight", () => {
+      const traffic = parseStageConfig("test", { ...validStage(), traffic: { "111111111111/eu-west-1": { stableVersion: 7, stableRelease: stable, canaryWeight: "10" } } }).traffic;
+      assert.deepEqual(traffic, { "111111111111/eu-west-1": { stableVersion: "7", stableRelease: stable, canaryWeight: 10 } });
+    });
+
+    it("rejects an entry for a region the stage does not have, a bad version, release or weight", () => {
+      assertRejects({ ...validStage(), traffic: { "111111111111/ap-south-1": { stableVersion: "7", stableRelease: stable, canaryWeight: 10 } } }, "fleet:traffic.111111111111/ap-south-1", /not an "<account>\/<region>" of this stage's targets/);
+      assertRejects({ ...validStage(), traffic: { "111111111111/eu-west-1": { stableVersion: "$LATEST", stableRelease: stable, canaryWeight: 10 } } }, "fleet:traffic.111111111111/eu-west-1.stableVersion", /published Lambda version number/);
+      assertRejects({ ...validStage(), traffic: { "111111111111/eu-west-1": { stableVersion: "7", stableRelease: "latest", canaryWeight: 10 } } }, "fleet:traffic.111111111111/eu-west-1.stableRelease", /sha256:<64 lowercase hex>/);
+      assertRejects({ ...validStage(), traffic: { "111111111111/eu-west-1": { stableVersion: "7", stableRelease: stable, canaryWeight: 100 } } }, "fleet:traffic.111111111111/eu-west-1.canaryWeight", /0\.\.99/);
+    });
+  });
+
 });

@@ -35,7 +35,9 @@ function validConfig(): Record<string, unknown> {
     release: "build",
     requireRelease: false,
     domain: { name: "api.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" },
-    alarms: { email: "oncall@example.com", p99LatencyMs: 2000, errorRate: 0.05 },
+    alarms: { email: "oncall@example.com", p99LatencyMs: 2000, errorRate: 0.05, period: 60, evaluationPeriods: 3, datapointsToAlarm: 2 },
+    rollout: { waves: [1, "50%", "100%"], bake: "5m", canary: [10, 50], maxConcurrent: 2 },
+    traffic: { "123456789012/eu-west-1": { stableVersion: "7", stableRelease: "sha256:" + "a".repeat(64), canaryWeight: 10 } },
   };
 }
 
@@ -46,7 +48,10 @@ const keyPaths: ReadonlyArray<ReadonlyArray<string | number>> = [
   ["targets", 1, "regions", 0], ["targets", 0, "extra"], ["throttle", "rate"], ["throttle", "burst"], ["cors", "origins"],
   ["cors", "origins", 0], ["env", "FEATURE_X"], ["env", "AWS_REGION"], ["env", "1BAD"], ["secrets", "API_TOKEN"],
   ["secrets", "FEATURE_X"], ["domain", "name"], ["domain", "hostedZoneId"], ["domain", "account"], ["alarms", "email"],
-  ["alarms", "p99LatencyMs"], ["alarms", "errorRate"], ["unknownKey"],
+  ["alarms", "p99LatencyMs"], ["alarms", "errorRate"], ["alarms", "period"], ["alarms", "evaluationPeriods"], ["alarms", "datapointsToAlarm"],
+  ["rollout", "waves"], ["rollout", "waves", 0], ["rollout", "waves", 2], ["rollout", "bake"], ["rollout", "canary"], ["rollout", "canary", 1],
+  ["rollout", "maxConcurrent"], ["rollout", "extra"], ["traffic", "123456789012/eu-west-1"], ["traffic", "123456789012/eu-west-1", "stableVersion"],
+  ["traffic", "123456789012/eu-west-1", "canaryWeight"], ["traffic", "123456789012/mars-1"], ["unknownKey"],
 ];
 
 /** Keys whose value a cross-field rule reports on another key (the one the user has to change). */
@@ -55,12 +60,20 @@ const relatedKeys: Record<string, string[]> = {
   "fleet:timeout": ["fleet:timeout"],
   "fleet:reservedConcurrency": ["fleet:provisionedConcurrency"],
   "fleet:requireRelease": ["fleet:release"],
-  "fleet:targets": ["fleet:domain.account"],
-  "fleet:targets[0]": ["fleet:domain.account"],
-  "fleet:targets[0].account": ["fleet:targets[0].roleArn", "fleet:domain.account"],
   "fleet:env": ["fleet:secrets."],
   "fleet:env.FEATURE_X": ["fleet:secrets."],
   "fleet:secrets": ["fleet:secrets."],
+  "fleet:alarms.evaluationPeriods": ["fleet:alarms.datapointsToAlarm"],
+  "fleet:alarms.period": ["fleet:alarms.evaluationPeriods"],
+  // A wave or a step is judged against its neighbours: a change to one can make the next (or the last) wrong.
+  "fleet:rollout.waves[0]": ["fleet:rollout.waves["],
+  "fleet:rollout.waves[2]": ["fleet:rollout.waves["],
+  "fleet:rollout.canary[1]": ["fleet:rollout.canary["],
+  "fleet:targets": ["fleet:domain.account", "fleet:rollout.waves[", "fleet:traffic."],
+  "fleet:targets[0]": ["fleet:domain.account", "fleet:rollout.waves[", "fleet:traffic."],
+  "fleet:targets[0].account": ["fleet:targets[0].roleArn", "fleet:domain.account", "fleet:traffic."],
+  "fleet:targets[0].regions": ["fleet:traffic.", "fleet:rollout.waves["],
+  "fleet:targets[0].regions[0]": ["fleet:traffic."],
 };
 
 const interestingValue = fc.oneof(

@@ -236,6 +236,8 @@ describe("release rollout through the local cloud (real HTTP on 127.0.0.1)", fun
         seen.push((await store.ledger()).records.filter((r) => r.step === "intent" && r.rollout === id).map((r) => r.region));
         return prodTarget.apply(change, progress);
       },
+      shift: (steps, progress) => prodTarget.shift(steps, progress),
+      alarms: (keys) => prodTarget.alarms(keys),
     };
     const report = await rollout(base(watched, { action: "promote", desired: everywhere(prodTarget, releases.next!), id }));
     assert.deepEqual([report.ok, report.rollout], [true, id]);

@@ -14,6 +14,8 @@ import { writeFixtureRelease } from "./fixture-release";
 
 const SECRET_VALUE = "s3cr3t-token-value-never-in-plain-sight";
 const WAVE_RELEASE = `sha256:${"b".repeat(64)}`;
+const STABLE_RELEASE = `sha256:${"c".repeat(64)}`;
+const CANARY_KEY = "222222222222/us-east-1";
 
 function ofType(plan: Plan, type: string, where?: { account: string; region: string }): PlannedResource[] {
   return plan.resources.filter((r) => r.type === type && (!where || (r.account === where.account && r.region === where.region)));
@@ -63,6 +65,8 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
   let variant: Plan;
   let prodReordered: Plan;
   let prodNextRelease: Plan;
+  let prodCanary: Plan;
+  let prodCanaryStopped: Plan;
   let badRules: PlanError;
   let badSchema: PlanError;
   const devTargets = targetsOf("dev");
@@ -82,14 +86,23 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
     fixture = await writeFixtureRelease();
     const releaseMode = { kind: "fixture", zipPath: fixture.zipPath } as const;
     // prod with the zone account's regions in the other order (as after adding a region in front).
-    const prodValues = readStageFileValues("prod").values as { targets: { regions: string[] }[] };
+    const prodValues = readStageFileValues("prod").values as { targets: { regions: string[] }[]; alarms: object };
     const reordered = { ...prodValues, targets: prodValues.targets.map((target, index) => (index === 0 ? { ...target, regions: [...target.regions].reverse() } : target)) };
-    [dev, prod, variant, prodReordered, prodNextRelease, badRules, badSchema] = await Promise.all([
+    // A canary step in flight in one prod region (what fleet sets per step), with 10-second alarm periods.
+    const canaryIn = (canaryWeight: number) => ({
+      ...prodValues,
+      releases: { [CANARY_KEY]: WAVE_RELEASE },
+      traffic: { [CANARY_KEY]: { stableVersion: "7", stableRelease: STABLE_RELEASE, canaryWeight } },
+      alarms: { ...prodValues.alarms, period: 10, evaluationPeriods: 4, datapointsToAlarm: 3 },
+    });
+    [dev, prod, variant, prodReordered, prodNextRelease, prodCanary, prodCanaryStopped, badRules, badSchema] = await Promise.all([
       planStack({ stack: "dev", releaseMode }),
       planStack({ stack: "prod", releaseMode }),
       planStack({ stack: "variant", releaseMode, config: { values: variantValues, secretKeys: ["fleet:secrets"] } }),
       planStack({ stack: "prod", releaseMode, config: { values: reordered } }),
       planStack({ stack: "prod", releaseMode, release: WAVE_RELEASE }),
+      planStack({ stack: "prod", releaseMode, config: { values: canaryIn(10) } }),
+      planStack({ stack: "prod", releaseMode, config: { values: canaryIn(0) } }),
       rejection(
         planStack({
           stack: "bad",
@@ -262,6 +275,70 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
     }
     assert.equal(ofType(dev, "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig").length, 0);
     assert.deepEqual(ofType(dev, "aws:lambda/alias:Alias").map((alias) => alias.dependencies.filter((urn) => urn.includes("ProvisionedConcurrencyConfig"))), [[], []]);
+  });
+
+  it("during a canary step, live keeps the stable version and routes the step's weight to the new one, both warm", () => {
+    const where = { account: "222222222222", region: "us-east-1" };
+    const fn = one(prodCanary, "aws:lambda/function:Function", where);
+    const alias = one(prodCanary, "aws:lambda/alias:Alias", where);
+    assert.equal(alias.inputs.functionVersion, "7", "live stays on the stable version fleet:traffic names");
+    assert.deepEqual(alias.inputs.routingConfig, { additionalVersionWeights: { "1": 0.1 } }, "10% to the version this update publishes (the mocks publish 1)");
+    assert.deepEqual(fn.inputs.tags, { release: WAVE_RELEASE }, "the function's code is the canary's release");
+    const configs = ofType(prodCanary, "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig", where);
+    assert.deepEqual(configs.map((config) => [config.name.replace(/^.*-function-/, ""), config.inputs.qualifier, config.retainOnDelete]), [
+      ["provisioned", "7", false],
+      ["provisioned-canary", "1", true],
+    ]);
+    for (const config of configs) assert.ok(alias.dependencies.includes(config.urn), `live gets weights only once ${config.name} is warm`);
+    // Every other region serves its newest version alone, as before.
+    for (const target of prodTargets.filter((t) => `${t.account}/${t.region}` !== CANARY_KEY)) {
+      const other = one(prodCanary, "aws:lambda/alias:Alias", target);
+      assert.equal(other.inputs.functionVersion, "1");
+      assert.equal(other.inputs.routingConfig, undefined);
+      assert.equal(ofType(prodCanary, "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig", target).length, 1);
+    }
+  });
+
+  it("at weight 0 (the way back), live serves the stable version alone and the canary's warm config may go with it", () => {
+    const where = { account: "222222222222", region: "us-east-1" };
+    const alias = one(prodCanaryStopped, "aws:lambda/alias:Alias", where);
+    assert.equal(alias.inputs.functionVersion, "7");
+    assert.equal(alias.inputs.routingConfig, undefined, "no weights left on live");
+    const canary = ofType(prodCanaryStopped, "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig", where).find((config) => config.name.endsWith("-provisioned-canary"));
+    assert.equal(canary?.retainOnDelete, false, "removed with the previous release, it deletes its config instead of leaving a warm version unowned");
+  });
+
+  it("outputs the version each region's live alias serves, and the canary's version, release and weight", () => {
+    const versions = prodCanary.outputs.versions as Record<string, unknown>;
+    assert.deepEqual(versions[CANARY_KEY], { version: "7", release: STABLE_RELEASE, canary: { version: "1", release: WAVE_RELEASE, weight: 10 } });
+    for (const target of prodTargets.filter((t) => `${t.account}/${t.region}` !== CANARY_KEY)) {
+      assert.deepEqual(versions[`${target.account}/${target.region}`], { version: "1", release: readStageFile("prod").release });
+    }
+    // At weight 0 the step is still there to read (the way back is not over until the previous release is live).
+    assert.deepEqual((prodCanaryStopped.outputs.versions as Record<string, unknown>)[CANARY_KEY], { version: "7", release: STABLE_RELEASE, canary: { version: "1", release: WAVE_RELEASE, weight: 0 } });
+    assert.deepEqual(prod.outputs.versions, Object.fromEntries(prodTargets.map((t) => [`${t.account}/${t.region}`, { version: "1", release: readStageFile("prod").release }])));
+  });
+
+  it("makes each region's alarms from the stage's definitions and outputs their names", () => {
+    const order = ["5xx-rate", "function-errors", "throttles", "p99-latency"];
+    for (const [plan, window] of [[prod, { period: 60, evaluationPeriods: 3, datapointsToAlarm: 2 }], [prodCanary, { period: 10, evaluationPeriods: 4, datapointsToAlarm: 3 }]] as const) {
+      for (const target of prodTargets) {
+        const alarms = ofType(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", target);
+        assert.deepEqual(
+          alarms
+            .map((a) => [a.name.replace(/^.*-alarms-/, ""), a.inputs.metricName, a.inputs.statistic ?? a.inputs.extendedStatistic, a.inputs.threshold, a.inputs.period, a.inputs.evaluationPeriods, a.inputs.datapointsToAlarm, a.inputs.treatMissingData])
+            .sort((a, b) => order.indexOf(String(a[0])) - order.indexOf(String(b[0]))),
+          [
+            ["5xx-rate", "5XXError", "Average", 0.02, window.period, window.evaluationPeriods, window.datapointsToAlarm, "notBreaching"],
+            ["function-errors", "Errors", "Sum", 0, window.period, window.evaluationPeriods, window.datapointsToAlarm, "notBreaching"],
+            ["throttles", "Throttles", "Sum", 0, window.period, window.evaluationPeriods, window.datapointsToAlarm, "notBreaching"],
+            ["p99-latency", "Latency", "p99", 1500, window.period, window.evaluationPeriods, window.datapointsToAlarm, "notBreaching"],
+          ],
+        );
+        const names = (plan.outputs.alarmNames as Record<string, Record<string, string>>)[`${target.account}/${target.region}`];
+        assert.deepEqual(names, Object.fromEntries(alarms.map((a) => [a.name.replace(/^.*-alarms-/, ""), physicalName(a)])));
+      }
+    }
   });
 
   it("warns, in a plan, that prod's pinned release is not in the local store", () => {

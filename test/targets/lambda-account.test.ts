@@ -15,6 +15,7 @@ import type { LedgerRecord } from "../../artifacts/ledger";
 import type { ReleaseStore } from "../../artifacts/store/store";
 import { FleetError } from "../../core/errors";
 import { rollout } from "../../rollout/rollout";
+import { outputMap, previewResult, upResult } from "../helpers/automation-results";
 import { lambdaThroughDeployRole, readRegionConcurrency, type LambdaLike, type LambdaTarget } from "../../targets/lambda-account";
 import { PulumiTarget, type PulumiStackLike } from "../../targets/pulumi-target";
 import { testStage } from "../helpers/stages";
@@ -46,16 +47,18 @@ const settings = (limit: number, unreserved: number) => ({ AccountLimit: { Concu
 
 /** A stack whose outputs name each region's function; only `outputs` is used by preflight and prune. */
 function stackWithFunctions(names: Record<string, string>): PulumiStackLike & { ups: number } {
+  const outputs = outputMap({ functionNames: names, endpoints: {}, releases: {} });
   const stack = {
     ups: 0,
-    outputs: async () => ({ functionNames: { value: names }, endpoints: { value: {} }, releases: { value: {} } }),
+    outputs: async () => outputs,
     getConfig: async () => ({ value: "" }),
     setAllConfig: async () => undefined,
     removeConfig: async () => undefined,
     up: async () => {
       stack.ups++;
+      return upResult(outputs);
     },
-    preview: async () => undefined,
+    preview: async () => previewResult(),
   };
   return stack;
 }

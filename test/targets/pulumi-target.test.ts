@@ -9,6 +9,8 @@ import { testProbes } from "../helpers/test-bundle";
 import type { ReleaseStore } from "../../artifacts/store/store";
 import type { LedgerRecord, OutcomeRecord } from "../../artifacts/ledger";
 import { PulumiTarget, type PulumiStackLike } from "../../targets/pulumi-target";
+import type { OutputMap, PreviewOptions, UpOptions } from "@pulumi/pulumi/automation";
+import { outputMap, previewResult, upResult } from "../helpers/automation-results";
 
 const a = `sha256:${"a".repeat(64)}` as Digest;
 const b = `sha256:${"b".repeat(64)}` as Digest;
@@ -22,7 +24,7 @@ const prod = testStage("prod", [["222222222222", ["us-east-1"]], ["333333333333"
 class FakeStack implements PulumiStackLike {
   config: Record<string, string> = { "fleet:release": a };
   calls: string[] = [];
-  outputsValue: Record<string, { value: unknown }> = {};
+  outputsValue: OutputMap = {};
 
   constructor(private readonly urls: Record<string, string>) {
     this.deployFromConfig();
@@ -45,20 +47,22 @@ class FakeStack implements PulumiStackLike {
     for (const k of Object.keys(this.config)) if (k === key || k.startsWith(`${key}[`)) delete this.config[k];
     this.calls.push(`rm ${key}`);
   }
-  async up(options: { onOutput: (out: string) => void; signal?: AbortSignal }) {
+  async up(options?: UpOptions) {
     this.calls.push("up");
-    options.onOutput("Updating (prod)\n  ~ aws:lambda:Function upd");
-    options.onOutput("ated\n");
+    options?.onOutput?.("Updating (prod)\n  ~ aws:lambda:Function upd");
+    options?.onOutput?.("ated\n");
     this.deployFromConfig();
+    return upResult(this.outputsValue);
   }
-  async preview(options: { onOutput: (out: string) => void }) {
+  async preview(options?: PreviewOptions) {
     this.calls.push("preview");
-    options.onOutput("Previewing update (prod)\n");
+    options?.onOutput?.("Previewing update (prod)\n");
+    return previewResult();
   }
   private deployFromConfig() {
     const releases: Record<string, string> = {};
     for (const key of Object.keys(this.urls)) releases[key] = this.config[`fleet:releases[${JSON.stringify(key)}]`] ?? this.config["fleet:release"]!;
-    this.outputsValue = { endpoints: { value: this.urls }, release: { value: this.config["fleet:release"] }, releases: { value: releases } };
+    this.outputsValue = outputMap({ endpoints: this.urls, release: this.config["fleet:release"], releases });
   }
 }
 
@@ -86,7 +90,7 @@ describe("PulumiTarget", () => {
 
   it("treats a source build (release output not a digest) and a missing endpoint as unknown", async () => {
     const stack = new FakeStack({ "222222222222/us-east-1": urls["222222222222/us-east-1"] });
-    stack.outputsValue = { endpoints: { value: { "222222222222/us-east-1": "https://x/" } }, release: { value: "build" } };
+    stack.outputsValue = outputMap({ endpoints: { "222222222222/us-east-1": "https://x/" }, release: "build" });
     const live = await new PulumiTarget(prod, async () => stack).live();
     assert.deepEqual(live.map((r) => [r.url, r.release]), [["https://x/", undefined], [undefined, undefined]]);
   });
@@ -96,13 +100,13 @@ describe("PulumiTarget", () => {
     const target = new PulumiTarget(prod, async () => stack);
     const lines: string[] = [];
     await target.apply({ "222222222222/us-east-1": b }, (line) => lines.push(line));
-    assert.deepEqual(stack.calls, [`rm fleet:releases`, `set --path fleet:releases["222222222222/us-east-1"]=sha256:b fleet:releases["333333333333/eu-west-1"]=sha256:a`, "up"]);
+    assert.deepEqual(stack.calls, [`rm fleet:releases`, "rm fleet:traffic", `set --path fleet:releases["222222222222/us-east-1"]=sha256:b fleet:releases["333333333333/eu-west-1"]=sha256:a`, "up"]);
     assert.deepEqual(lines, ["prod: pulumi up (222222222222/us-east-1)", "prod | Updating (prod)", "prod |   ~ aws:lambda:Function updated"]);
     assert.deepEqual((await target.live()).map((r) => r.release), [b, a]);
 
     stack.calls = [];
     await target.apply({ "333333333333/eu-west-1": b }, () => undefined);
-    assert.deepEqual(stack.calls, ["rm fleet:releases", "set fleet:release=sha256:b", "up"]);
+    assert.deepEqual(stack.calls, ["rm fleet:releases", "rm fleet:traffic", "set fleet:release=sha256:b", "up"]);
     assert.deepEqual(stack.config, { "fleet:release": b });
   });
 
@@ -140,9 +144,11 @@ describe("PulumiTarget", () => {
       assert.equal(report.ok, true);
       assert.deepEqual(stack.calls, [
         "rm fleet:releases",
+        "rm fleet:traffic",
         `set --path fleet:releases["222222222222/us-east-1"]=sha256:b fleet:releases["333333333333/eu-west-1"]=sha256:a`,
         "up",
         "rm fleet:releases",
+        "rm fleet:traffic",
         "set fleet:release=sha256:b",
         "up",
       ]);
@@ -155,8 +161,8 @@ describe("PulumiTarget", () => {
       const signals: (AbortSignal | undefined)[] = [];
       // As the Automation API does with UpOptions.signal: aborting it makes the pulumi CLI cancel the update and fail.
       stack.up = async (options) => {
-        signals.push(options.signal);
-        if (options.signal?.aborted) {
+        signals.push(options?.signal);
+        if (options?.signal?.aborted) {
           stack.calls.push("up (cancelled)");
           throw new Error("update canceled");
         }
@@ -189,7 +195,7 @@ describe("PulumiTarget", () => {
       // What `pulumi up` prints of a secret input: Pulumi masks it.
       const up = stack.up.bind(stack);
       stack.up = async (options) => {
-        options.onOutput("  ~ aws:lambda/function:Function updated [diff: ~environment]; environment: [secret]\n");
+        options?.onOutput?.("  ~ aws:lambda/function:Function updated [diff: ~environment]; environment: [secret]\n");
         return up(options);
       };
       failing = { key: "333333333333/eu-west-1", release: b };
@@ -210,7 +216,7 @@ describe("PulumiTarget", () => {
       const records: OutcomeRecord[] = [];
       const report = await rollout({ target: new PulumiTarget(prod, async () => stack), action: "promote", desired: { "222222222222/us-east-1": b, "333333333333/eu-west-1": b }, store: memoryStore(records), probes: async () => testProbes, who: "t", progress: () => undefined });
       assert.equal(report.ok, false);
-      assert.deepEqual(stack.calls.slice(-3), ["rm fleet:releases", "set fleet:release=sha256:a", "up"]);
+      assert.deepEqual(stack.calls.slice(-4), ["rm fleet:releases", "rm fleet:traffic", "set fleet:release=sha256:a", "up"]);
       assert.equal(stack.calls.filter((c) => c === "up").length, 3);
       assert.deepEqual(records.map((r) => [r.region, r.result, r.live]), [["us-east-1", "rolled back", a], ["eu-west-1", "rolled back", a]]);
     });
