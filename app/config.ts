@@ -55,6 +55,9 @@ const variables = {
   } satisfies Variable<LogLevelName>,
 } satisfies Record<string, Variable<string>>;
 
+/** The names of the environment variables the app reads. */
+export const variableNames: readonly string[] = Object.keys(variables);
+
 /**
  * Parses the app's environment variables.
  * Empty strings count as unset, so `FLEET_RELEASE=` behaves like an absent variable.

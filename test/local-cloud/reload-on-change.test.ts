@@ -81,7 +81,7 @@ describe("reloadOnChange (fleet start --watch)", () => {
         builds += 1;
         return bundleFile;
       },
-      emulator: { endpoints: [], replace: async () => undefined, close: async () => undefined },
+      emulator: { endpoints: [], replace: async () => undefined, canary: async () => undefined, close: async () => undefined },
       endpoints: [],
       progress: (line) => progress.push(line),
       debounceMs: 30,
