@@ -7,23 +7,27 @@ import type { LedgerRecord, OutcomeRecord } from "../../artifacts/ledger";
 import { LocalReleaseStore } from "../../artifacts/store/local-store";
 import type { Digest } from "../../core/digest";
 import { regionKey } from "../../core/region-key";
+import { loadStage } from "../../core/stage";
+import { planRollout } from "../../rollout/waves";
 import { interruptedRegions, type InterruptedRegion } from "../../rollout/unfinished";
 import { runCli, type CliResult } from "../helpers/run-cli";
 import { testProbes, writeTestBundle } from "../helpers/test-bundle";
 
 const prod = ["222222222222/us-east-1", "222222222222/us-west-2", "333333333333/eu-west-1", "333333333333/eu-central-1"];
+/** The regions prod's first two waves reach (from Pulumi.prod.yaml's fleet:rollout, as the rollout plans them). */
+const [wave1, wave2] = planRollout(loadStage("prod").config.rollout, prod, () => true).waves.map((wave) => prod.slice(0, wave.reach));
 
 /**
  * Where a crash can cut a rollout (`FLEET_TEST_CRASH_AT`, rollout/crash-points.ts), and which regions the ledger then
- * shows in doubt: `fleet deploy --local --stack prod` of a new release over prod (waves: us-east-1, then the other
- * three), killed with SIGKILL at each step. `broken` fails smoke in eu-central-1, so the rollout reverts.
+ * shows in doubt: `fleet deploy --local --stack prod` of a new release over prod (waves from the
+ * stage file: us-east-1 alone first), killed with SIGKILL at each step. `broken` fails smoke in eu-central-1, so the rollout reverts.
  */
 const cases = [
   { step: "before-intent", release: "next", inDoubt: [] },
-  { step: "after-intent", release: "next", inDoubt: prod.slice(0, 1) },
-  { step: "after-change", release: "next", inDoubt: prod.slice(0, 1) },
-  { step: "after-smoke", release: "next", inDoubt: prod.slice(0, 1) },
-  { step: "after-change:2", release: "next", inDoubt: prod },
+  { step: "after-intent", release: "next", inDoubt: wave1! },
+  { step: "after-change", release: "next", inDoubt: wave1! },
+  { step: "after-smoke", release: "next", inDoubt: wave1! },
+  { step: "after-change:2", release: "next", inDoubt: wave2! },
   { step: "after-outcome", release: "next", inDoubt: [] },
   { step: "during-revert", release: "broken", inDoubt: prod },
 ] as const;
@@ -85,7 +89,7 @@ describe("a rollout killed at each of its steps (real processes, SIGKILL at the 
       const status = JSON.parse(run.status.stdout) as { interrupted: InterruptedRegion[]; locks: { stack: string; rollout: string; stale: string | null }[] };
       const rolloutId = status.locks[0]?.rollout;
       const intents = run.ledger.records.filter((r) => r.step === "intent" && r.rollout === rolloutId).map((r) => regionKey(r.account, r.region));
-      assert.deepEqual(intents, c.step === "before-intent" ? [] : c.step === "after-intent" || c.step === "after-change" || c.step === "after-smoke" ? prod.slice(0, 1) : prod);
+      assert.deepEqual(intents, c.step === "before-intent" ? [] : c.step === "after-intent" || c.step === "after-change" || c.step === "after-smoke" ? wave1 : c.step === "after-change:2" ? wave2 : prod);
 
       // Every region is on a digest the ledger explains: one its unfinished intent names, else its last outcome's.
       for (const key of prod) {
