@@ -1,10 +1,14 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { rm } from "node:fs/promises";
+import path from "node:path";
 import { PlanError, planStack, type Plan, type PlannedResource } from "../../stacks/plan/engine";
 import { boundaryArn, functionLogicalName } from "../../core/naming";
 import { readStageFile, readStageFileValues } from "../../core/stage-file";
 import { loadFleetConfig } from "../../core/fleet-config";
 import { snapshotHash } from "../../stacks/components/snapshot-hash";
+import { mockState } from "../../stacks/plan/mock-state";
+import { parseStageConfig, type StageConfig } from "../../core/stage-schema";
 import { writeFixtureRelease } from "./fixture-release";
 
 /**
@@ -47,6 +51,349 @@ function physicalName(resource: PlannedResource): string {
   return String(resource.inputs.name ?? `${String(resource.inputs.namePrefix ?? `${resource.name}-`)}${resource.id.slice(0, 7)}`);
 }
 
+type Inputs = Record<string, unknown>;
+interface Expected {
+  type: string;
+  name: string;
+  inputs: Inputs;
+}
+
+/**
+ * Every resource one account × region gets, each with every input it must record, written out from the stage's
+ * configuration (its stage file's values with the schema's defaults) and, for what one resource takes from another
+ * (ids, ARNs, names), from the outputs the mocks gave that other resource. Nothing here calls the program's code:
+ * a mutation of a component changes what it records and not what this expects.
+ */
+function expectedResources(plan: Plan, config: StageConfig, target: { account: string; region: string; roleArn: string }, release: { digest: string; archive: string }): Expected[] {
+  const stage = plan.stack;
+  const { account, region } = target;
+  const prefix = `${stage}-${account}-${region}`;
+  const recorded = (suffix: string, type: string) => {
+    const found = plan.resources.find((r) => r.name === `${prefix}-${suffix}` && r.type === type);
+    assert.ok(found, `${type} ${prefix}-${suffix} is missing`);
+    return found;
+  };
+  /** What the program read back from a resource: the mocks' outputs for its recorded inputs. */
+  const output = (suffix: string, type: string) => {
+    const resource = recorded(suffix, type);
+    return { id: resource.id, ...mockState(type, resource.name, resource.inputs, resource.account!, resource.region!).state } as Record<string, any>;
+  };
+  const T = {
+    provider: "pulumi:providers:aws",
+    topic: "aws:sns/topic:Topic",
+    subscription: "aws:sns/topicSubscription:TopicSubscription",
+    alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    role: "aws:iam/role:Role",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    fn: "aws:lambda/function:Function",
+    alias: "aws:lambda/alias:Alias",
+    provisioned: "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig",
+    permission: "aws:lambda/permission:Permission",
+    key: "aws:kms/key:Key",
+  };
+  const withSecrets = Object.keys(config.secrets).length > 0;
+  const traffic = config.traffic[`${account}/${region}`];
+  const boundary = `arn:aws:iam::${account}:policy/fleet-boundary`;
+  const trust = (service: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }] });
+  const logGroupArn = (purpose: string) => `arn:aws:logs:${region}:${account}:log-group:/fleet/${stage}/${purpose}`;
+  const accessLogFormat = JSON.stringify({
+    requestId: "$context.requestId",
+    ip: "$context.identity.sourceIp",
+    time: "$context.requestTime",
+    method: "$context.httpMethod",
+    path: "$context.path",
+    status: "$context.status",
+    latencyMs: "$context.responseLatency",
+    integrationError: "$context.integrationErrorMessage",
+  });
+  const component = (type: string, suffix?: string): Expected => ({ type, name: suffix ? `${prefix}-${suffix}` : prefix, inputs: {} });
+  const resource = (type: string, suffix: string, inputs: Inputs): Expected => ({ type, name: `${prefix}-${suffix}`, inputs });
+
+  const functionName = output("function-fn", T.fn).name as string;
+  const functionRole = output("function-role", T.role);
+  const key = withSecrets ? output("function-secrets-key", T.key) : undefined;
+  const throughLambda = { "kms:ViaService": `lambda.${region}.amazonaws.com` };
+  const administration = [
+    "kms:DescribeKey",
+    "kms:GetKeyPolicy",
+    "kms:PutKeyPolicy",
+    "kms:GetKeyRotationStatus",
+    "kms:EnableKeyRotation",
+    "kms:ListResourceTags",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "kms:UpdateKeyDescription",
+    "kms:ScheduleKeyDeletion",
+  ];
+  const functionStatements: unknown[] = [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${logGroupArn("function")}:*`] }];
+  if (config.tracing) functionStatements.push({ Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: ["*"] });
+  if (key) functionStatements.push({ Effect: "Allow", Action: ["kms:Decrypt"], Resource: [key.arn], Condition: { StringEquals: throughLambda } });
+  const variables = { ...config.env, FLEET_STAGE: stage, FLEET_RELEASE: release.digest, FLEET_LOG_LEVEL: config.logLevel };
+
+  const fn: Expected[] = [
+    component("fleet:aws:Function", "function"),
+    resource(T.logGroup, "function-logs", { name: `/fleet/${stage}/function`, retentionInDays: config.logRetentionDays }),
+    resource(T.role, "function-role", { assumeRolePolicy: trust("lambda.amazonaws.com"), namePrefix: `fleet-${stage}-${region}-`, path: "/fleet/", permissionsBoundary: boundary }),
+    resource(T.rolePolicy, "function-policy", { role: functionRole.id, policy: JSON.stringify({ Version: "2012-10-17", Statement: functionStatements }) }),
+    resource(T.fn, "function-fn", {
+      architectures: [config.architecture],
+      code: { archive: release.archive },
+      // Each secret variable is a secret of its own (the plan masks it); the plain ones stay readable.
+      environment: { variables: { ...variables, ...Object.fromEntries(Object.keys(config.secrets).map((name) => [name, "[secret]"])) } },
+      handler: "index.handler",
+      ...(key ? { kmsKeyArn: key.arn } : {}),
+      loggingConfig: { applicationLogLevel: config.logLevel.toUpperCase(), logFormat: "JSON", logGroup: `/fleet/${stage}/function` },
+      memorySize: config.memory,
+      publish: true,
+      ...(config.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: config.reservedConcurrency }),
+      role: functionRole.arn,
+      runtime: "nodejs22.x",
+      tags: { release: release.digest },
+      timeout: config.timeout,
+      tracingConfig: { mode: config.tracing ? "Active" : "PassThrough" },
+    }),
+    // The mocks publish version 1: live serves the version this update published, never $LATEST; during a canary
+    // step it keeps the stable version and gives the step's weight (a fraction) to version 1.
+    resource(T.alias, "function-live", {
+      functionName,
+      functionVersion: traffic ? traffic.stableVersion : "1",
+      name: "live",
+      ...(traffic && traffic.canaryWeight > 0 ? { routingConfig: { additionalVersionWeights: { "1": traffic.canaryWeight / 100 } } } : {}),
+    }),
+  ];
+  if (config.provisionedConcurrency !== undefined) {
+    const executions = config.provisionedConcurrency;
+    fn.push(resource(T.provisioned, "function-provisioned", { functionName, provisionedConcurrentExecutions: executions, qualifier: traffic ? traffic.stableVersion : "1" }));
+    if (traffic) fn.push(resource(T.provisioned, "function-provisioned-canary", { functionName, provisionedConcurrentExecutions: executions, qualifier: "1" }));
+  }
+  if (key) {
+    const deployRole = { AWS: target.roleArn };
+    fn.push(
+      resource(T.key, "function-secrets-key", {
+        description: `fleet: the secret environment of ${prefix}-function`,
+        enableKeyRotation: true,
+        policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            { Sid: "AccountAdministersNeverUses", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: administration, Resource: "*" },
+            { Sid: "DeployRoleAdministers", Effect: "Allow", Principal: deployRole, Action: administration, Resource: "*" },
+            { Sid: "LambdaEncryptsForTheDeployRole", Effect: "Allow", Principal: deployRole, Action: "kms:Encrypt", Resource: "*", Condition: { StringEquals: throughLambda } },
+            {
+              Sid: "LambdaGrantsTheFunctionRole",
+              Effect: "Allow",
+              Principal: deployRole,
+              Action: "kms:CreateGrant",
+              Resource: "*",
+              Condition: { StringEquals: throughLambda, Bool: { "kms:GrantIsForAWSResource": "true" } },
+            },
+            { Sid: "DeployRoleReadsTheEnvironmentThroughLambda", Effect: "Allow", Principal: deployRole, Action: "kms:Decrypt", Resource: "*", Condition: { StringEquals: throughLambda } },
+            { Sid: "FunctionRoleDecrypts", Effect: "Allow", Principal: { AWS: functionRole.arn }, Action: "kms:Decrypt", Resource: "*", Condition: { StringEquals: throughLambda } },
+          ],
+        }),
+      }),
+    );
+  }
+
+  const api: Expected[] = [];
+  let metrics: { dimensions: Inputs; serverErrors: string };
+  let executionArn: string;
+  let apiId: string;
+  const throttle = config.throttle;
+  if (config.api === "http") {
+    const T2 = { api: "aws:apigatewayv2/api:Api", integration: "aws:apigatewayv2/integration:Integration", route: "aws:apigatewayv2/route:Route", stage: "aws:apigatewayv2/stage:Stage" };
+    const httpApi = output("http-api", T2.api);
+    apiId = httpApi.id;
+    executionArn = httpApi.executionArn;
+    metrics = { dimensions: { ApiId: apiId, Stage: "$default" }, serverErrors: "5xx" };
+    const alias = output("function-live", T.alias);
+    api.push(
+      component("fleet:aws:HttpApi", "http"),
+      resource(T2.api, "http-api", {
+        ...(config.cors ? { corsConfiguration: { allowHeaders: ["*"], allowMethods: ["*"], allowOrigins: config.cors.origins, maxAge: 600 } } : {}),
+        description: `fleet ${stage} (${region})`,
+        protocolType: "HTTP",
+      }),
+      resource(T2.integration, "http-integration", { apiId, integrationMethod: "POST", integrationType: "AWS_PROXY", integrationUri: alias.arn, payloadFormatVersion: "2.0" }),
+      resource(T2.route, "http-default-route", { apiId, routeKey: "$default", target: `integrations/${recorded("http-integration", T2.integration).id}` }),
+      resource(T.logGroup, "http-access-logs", { name: `/fleet/${stage}/api-access`, retentionInDays: config.logRetentionDays }),
+      resource(T2.stage, "http-stage", {
+        accessLogSettings: { destinationArn: logGroupArn("api-access"), format: accessLogFormat },
+        apiId,
+        autoDeploy: true,
+        defaultRouteSettings: { detailedMetricsEnabled: true, throttlingBurstLimit: throttle.burst, throttlingRateLimit: throttle.rate },
+        name: "$default",
+      }),
+    );
+  } else {
+    const R = {
+      api: "aws:apigateway/restApi:RestApi",
+      resource: "aws:apigateway/resource:Resource",
+      method: "aws:apigateway/method:Method",
+      integration: "aws:apigateway/integration:Integration",
+      deployment: "aws:apigateway/deployment:Deployment",
+      account: "aws:apigateway/account:Account",
+      stage: "aws:apigateway/stage:Stage",
+      settings: "aws:apigateway/methodSettings:MethodSettings",
+    };
+    const restApi = output("rest-api", R.api);
+    apiId = restApi.id;
+    executionArn = restApi.executionArn;
+    metrics = { dimensions: { ApiName: restApi.name, Stage: stage }, serverErrors: "5XXError" };
+    const proxyId = recorded("rest-proxy", R.resource).id;
+    const invokeArn = output("function-live", T.alias).invokeArn;
+    const logsRole = output("rest-apigw-logs-role", T.role);
+    const route = (name: string, resourceId: string) => [
+      resource(R.method, `rest-${name}-any`, { authorization: "NONE", httpMethod: "ANY", resourceId, restApi: apiId }),
+      resource(R.integration, `rest-${name}-integration`, { httpMethod: "ANY", integrationHttpMethod: "POST", resourceId, restApi: apiId, type: "AWS_PROXY", uri: invokeArn }),
+    ];
+    const deployment = recorded("rest-deployment", R.deployment);
+    api.push(
+      component("fleet:aws:RestApi", "rest"),
+      resource(R.api, "rest-api", { binaryMediaTypes: ["*/*"], description: `fleet ${stage} (${region})`, endpointConfiguration: { types: "REGIONAL" } }),
+      resource(R.resource, "rest-proxy", { parentId: restApi.rootResourceId, pathPart: "{proxy+}", restApi: apiId }),
+      ...route("root", restApi.rootResourceId),
+      ...route("proxy", proxyId),
+      // The trigger's hash is checked against its snapshot in "derives the REST deployment's trigger…".
+      resource(R.deployment, "rest-deployment", { restApi: apiId, triggers: { redeployment: (deployment.inputs.triggers as { redeployment: string }).redeployment } }),
+      resource(T.logGroup, "rest-access-logs", { name: `/fleet/${stage}/api-access`, retentionInDays: config.logRetentionDays }),
+      resource(T.role, "rest-apigw-logs-role", { assumeRolePolicy: trust("apigateway.amazonaws.com"), namePrefix: `fleet-${stage}-apigw-${region}-`.slice(0, 38), path: "/fleet/", permissionsBoundary: boundary }),
+      resource(T.attachment, "rest-apigw-logs-policy", { policyArn: "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs", role: logsRole.name }),
+      resource(R.account, "rest-apigw-account", { cloudwatchRoleArn: logsRole.arn }),
+      resource(R.stage, "rest-stage", {
+        accessLogSettings: { destinationArn: logGroupArn("api-access"), format: accessLogFormat },
+        deployment: deployment.id,
+        restApi: apiId,
+        stageName: stage,
+        xrayTracingEnabled: config.tracing,
+      }),
+      resource(R.settings, "rest-throttle", { methodPath: "*/*", restApi: apiId, settings: { metricsEnabled: true, throttlingBurstLimit: throttle.burst, throttlingRateLimit: throttle.rate }, stageName: stage }),
+    );
+  }
+
+  const topicArn = output("alarms-topic", T.topic).arn;
+  const alarm = (suffix: string, inputs: Inputs) =>
+    resource(T.alarm, `alarms-${suffix}`, {
+      alarmActions: [topicArn],
+      comparisonOperator: "GreaterThanThreshold",
+      datapointsToAlarm: config.alarms.datapointsToAlarm,
+      evaluationPeriods: config.alarms.evaluationPeriods,
+      okActions: [topicArn],
+      period: config.alarms.period,
+      treatMissingData: "notBreaching",
+      ...inputs,
+    });
+  const functionDimensions = { FunctionName: functionName, Resource: `${functionName}:live` };
+  const alarms: Expected[] = [
+    component("fleet:aws:RegionalAlarms", "alarms"),
+    resource(T.topic, "alarms-topic", {}),
+    ...(config.alarms.email ? [resource(T.subscription, "alarms-email", { endpoint: config.alarms.email, protocol: "email", topic: topicArn })] : []),
+    alarm("5xx-rate", {
+      alarmDescription: `More than ${config.alarms.errorRate * 100}% of requests answered 5xx`,
+      dimensions: metrics.dimensions,
+      metricName: metrics.serverErrors,
+      namespace: "AWS/ApiGateway",
+      statistic: "Average",
+      threshold: config.alarms.errorRate,
+    }),
+    alarm("function-errors", { alarmDescription: "The function threw or timed out", dimensions: functionDimensions, metricName: "Errors", namespace: "AWS/Lambda", statistic: "Sum", threshold: 0 }),
+    alarm("throttles", {
+      alarmDescription: "Invocations were throttled (concurrency exhausted)",
+      dimensions: functionDimensions,
+      metricName: "Throttles",
+      namespace: "AWS/Lambda",
+      statistic: "Sum",
+      threshold: 0,
+    }),
+    alarm("p99-latency", {
+      alarmDescription: `p99 latency above ${config.alarms.p99LatencyMs} ms`,
+      dimensions: metrics.dimensions,
+      extendedStatistic: "p99",
+      metricName: "Latency",
+      namespace: "AWS/ApiGateway",
+      threshold: config.alarms.p99LatencyMs,
+    }),
+  ];
+
+  const domain: Expected[] = [];
+  if (config.domain) {
+    const D = {
+      certificate: "aws:acm/certificate:Certificate",
+      validation: "aws:acm/certificateValidation:CertificateValidation",
+      record: "aws:route53/record:Record",
+      domainName: "aws:apigatewayv2/domainName:DomainName",
+      mapping: "aws:apigatewayv2/apiMapping:ApiMapping",
+      healthCheck: "aws:route53/healthCheck:HealthCheck",
+    };
+    const global = config.domain.name;
+    const regional = `${region}.${global}`;
+    const zoneId = config.domain.hostedZoneId;
+    const certificate = output("domain-cert", D.certificate);
+    const validationOf = (name: string) => certificate.domainValidationOptions.find((option: { domainName: string }) => option.domainName === name);
+    const cname = (suffix: string, name: string) =>
+      resource(D.record, suffix, { allowOverwrite: true, name: validationOf(name).resourceRecordName, records: [validationOf(name).resourceRecordValue], ttl: 300, type: "CNAME", zoneId });
+    const stageName = config.api === "http" ? "$default" : stage;
+    const aliasTo = (domainSuffix: string) => {
+      const configuration = output(domainSuffix, D.domainName).domainNameConfiguration;
+      return [{ evaluateTargetHealth: true, name: configuration.targetDomainName, zoneId: configuration.hostedZoneId }];
+    };
+    const tls = { certificateArn: certificate.arn, endpointType: "REGIONAL", securityPolicy: "TLS_1_2" };
+    domain.push(
+      component("fleet:aws:RegionalDomain", "domain"),
+      resource(D.certificate, "domain-cert", { domainName: global, subjectAlternativeNames: [regional], validationMethod: "DNS" }),
+      cname("domain-cert-validation", global),
+      cname("domain-cert-validation-regional", regional),
+      resource(D.validation, "domain-cert-validated", { certificateArn: certificate.arn, validationRecordFqdns: [validationOf(global).resourceRecordName, validationOf(regional).resourceRecordName] }),
+      resource(D.domainName, "domain-domain", { domainName: global, domainNameConfiguration: tls }),
+      resource(D.mapping, "domain-mapping", { apiId, domainName: global, stage: stageName }),
+      resource(D.domainName, "domain-regional-domain", { domainName: regional, domainNameConfiguration: tls }),
+      resource(D.mapping, "domain-regional-mapping", { apiId, domainName: regional, stage: stageName }),
+      resource(D.record, "domain-regional-record", { aliases: aliasTo("domain-regional-domain"), name: regional, type: "A", zoneId }),
+      resource(D.healthCheck, "domain-health", {
+        enableSni: true,
+        failureThreshold: 3,
+        fqdn: regional,
+        port: 443,
+        requestInterval: 30,
+        resourcePath: loadFleetConfig().health,
+        tags: { Name: `fleet ${global} ${account}-${region}` },
+        type: "HTTPS",
+      }),
+      resource(D.record, "domain-latency", {
+        aliases: aliasTo("domain-domain"),
+        healthCheckId: recorded("domain-health", D.healthCheck).id,
+        latencyRoutingPolicies: [{ region }],
+        name: global,
+        setIdentifier: `${account}-${region}`,
+        type: "A",
+        zoneId,
+      }),
+    );
+  }
+
+  return [
+    {
+      type: T.provider,
+      name: prefix,
+      inputs: {
+        allowedAccountIds: [account],
+        assumeRoles: [{ roleArn: target.roleArn, sessionName: `fleet-${stage}` }],
+        defaultTags: { tags: { app: "fleet", stage } },
+        region,
+        skipCredentialsValidation: "false",
+        skipRegionValidation: "true",
+      },
+    },
+    component("fleet:aws:RegionalApi"),
+    ...fn,
+    ...api,
+    resource(T.permission, "invoke", { action: "lambda:InvokeFunction", function: functionName, principal: "apigateway.amazonaws.com", qualifier: "live", sourceArn: `${executionArn}/*` }),
+    ...alarms,
+    ...domain,
+  ];
+}
+
 async function rejection(run: Promise<Plan>): Promise<PlanError> {
   try {
     await run;
@@ -67,6 +414,7 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
   let prodNextRelease: Plan;
   let prodCanary: Plan;
   let prodCanaryStopped: Plan;
+  let prodCanaryValues: Record<string, unknown>;
   let badRules: PlanError;
   let badSchema: PlanError;
   const devTargets = targetsOf("dev");
@@ -95,13 +443,14 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
       traffic: { [CANARY_KEY]: { stableVersion: "7", stableRelease: STABLE_RELEASE, canaryWeight } },
       alarms: { ...prodValues.alarms, period: 10, evaluationPeriods: 4, datapointsToAlarm: 3 },
     });
+    prodCanaryValues = canaryIn(10);
     [dev, prod, variant, prodReordered, prodNextRelease, prodCanary, prodCanaryStopped, badRules, badSchema] = await Promise.all([
       planStack({ stack: "dev", releaseMode }),
       planStack({ stack: "prod", releaseMode }),
       planStack({ stack: "variant", releaseMode, config: { values: variantValues, secretKeys: ["fleet:secrets"] } }),
       planStack({ stack: "prod", releaseMode, config: { values: reordered } }),
       planStack({ stack: "prod", releaseMode, release: WAVE_RELEASE }),
-      planStack({ stack: "prod", releaseMode, config: { values: canaryIn(10) } }),
+      planStack({ stack: "prod", releaseMode, config: { values: prodCanaryValues } }),
       planStack({ stack: "prod", releaseMode, config: { values: canaryIn(0) } }),
       rejection(
         planStack({
@@ -144,6 +493,76 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
 
   after(async () => {
     if (fixture) await rm(fixture.dir, { recursive: true, force: true });
+  });
+
+  it("records every input of every resource the stage file implies, and exactly those resources and outputs", () => {
+    const cases = [
+      { plan: dev, config: readStageFile("dev"), targets: devTargets },
+      { plan: prod, config: readStageFile("prod"), targets: prodTargets },
+      { plan: variant, config: parseStageConfig("variant", variantValues), targets: variantValues.targets.flatMap((t) => t.regions.map((region) => ({ account: t.account, region, roleArn: t.roleArn }))) },
+      { plan: prodCanary, config: parseStageConfig("prod", prodCanaryValues), targets: prodTargets },
+    ];
+    const mismatches: string[] = [];
+    for (const { plan, config, targets } of cases) {
+      const stage = plan.stack;
+      const releaseOf = (key: string) => {
+        const configured = config.releases[key] ?? config.release;
+        const digest = configured === "build" ? fixture.digest : configured;
+        // release: build writes the fixture's bytes to .fleet/build/; a digest is read from the local store.
+        return { digest, archive: path.posix.join(".fleet", configured === "build" ? "build" : "releases", `${digest.slice("sha256:".length)}.zip`) };
+      };
+      const expected = targets.flatMap((target) => expectedResources(plan, config, target, releaseOf(`${target.account}/${target.region}`)));
+      if (config.domain) {
+        const zone = targets.find((target) => target.account === (config.domain!.account ?? targets[0]!.account))!;
+        expected.push({
+          type: "pulumi:providers:aws",
+          name: `${stage}-${zone.account}-dns`,
+          inputs: {
+            allowedAccountIds: [zone.account],
+            assumeRoles: [{ roleArn: zone.roleArn, sessionName: `fleet-${stage}` }],
+            defaultTags: { tags: { app: "fleet", stage } },
+            region: "us-east-1",
+            skipCredentialsValidation: "false",
+            skipRegionValidation: "true",
+          },
+        });
+      }
+      const id = (resource: { type: string; name: string }) => `${resource.type} ${resource.name}`;
+      assert.deepEqual(plan.resources.map(id).sort(), expected.map(id).sort(), `${stage}: the resources`);
+      for (const want of expected) {
+        const got = plan.resources.find((resource) => id(resource) === id(want))!;
+        try {
+          assert.deepEqual(got.inputs, want.inputs);
+        } catch {
+          mismatches.push(`${stage}: ${id(want)}\n  recorded ${JSON.stringify(got.inputs)}\n  expected ${JSON.stringify(want.inputs)}`);
+        }
+      }
+      const byKey = <T>(value: (target: (typeof targets)[number], key: string) => T) => Object.fromEntries(targets.map((target) => [`${target.account}/${target.region}`, value(target, `${target.account}/${target.region}`)]));
+      const apiId = (target: { account: string; region: string }) => plan.resources.find((r) => r.name === `${stage}-${target.account}-${target.region}-${config.api}-api`)!.id;
+      const fnName = (target: { account: string; region: string }) => physicalName(plan.resources.find((r) => r.name === `${stage}-${target.account}-${target.region}-function-fn`)!);
+      assert.deepEqual(
+        plan.outputs,
+        {
+          endpoints: byKey((target) => `https://${apiId(target)}.execute-api.${target.region}.amazonaws.com/${config.api === "rest" ? `${stage}/` : ""}`),
+          ...(Object.keys(config.releases).length < targets.length ? { release: releaseOf("").digest } : {}),
+          releases: byKey((_target, key) => releaseOf(key).digest),
+          functionNames: byKey(fnName),
+          apiIds: byKey(apiId),
+          versions: byKey((target, key) => {
+            const traffic = config.traffic[key];
+            return traffic
+              ? { version: traffic.stableVersion, release: traffic.stableRelease, canary: { version: "1", release: releaseOf(key).digest, weight: traffic.canaryWeight } }
+              : { version: "1", release: releaseOf(key).digest };
+          }),
+          alarmNames: byKey((target) => Object.fromEntries(
+            ["5xx-rate", "function-errors", "throttles", "p99-latency"].map((alarm) => [alarm, physicalName(plan.resources.find((r) => r.name === `${stage}-${target.account}-${target.region}-alarms-${alarm}`)!)]),
+          )),
+          ...(config.domain ? { url: `https://${config.domain.name}/` } : {}),
+        },
+        `${stage}: the outputs`,
+      );
+    }
+    assert.equal(mismatches.length, 0, mismatches.join("\n"));
   });
 
   it("makes one provider per account × region with its region, deploy role and allowed account", () => {
@@ -455,6 +874,9 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
       // anything else in these resources created no new deployment and the stage kept the old snapshot.
       assert.equal(trigger, snapshotHash(snapshot));
     }
+    // The hash itself: canonical JSON (keys sorted at every depth, unset values left out, arrays in order), sha256.
+    const canonical = '[{"b":1,"c":[{"x":"é","y":[2,1]}],"d":null},"s"]';
+    assert.equal(snapshotHash([{ d: null, c: [{ y: [2, 1], x: "é" }], a: undefined, b: 1 }, "s"]), createHash("sha256").update(canonical).digest("hex"));
     // It changes with any input: here the API's description, which names the region.
     const triggers = ofType(prod, "aws:apigateway/deployment:Deployment").map((d) => (d.inputs.triggers as { redeployment: string }).redeployment);
     assert.equal(new Set(triggers).size, prodTargets.length);
@@ -491,6 +913,9 @@ describe("the Pulumi program under mocks (stacks/index.ts)", function () {
       const domains = ofType(prod, "aws:apigatewayv2/domainName:DomainName", target);
       assert.deepEqual(domains.map((domain) => domain.inputs.domainName).sort(), ["api.example.com", regionalName].sort());
       const domainOf = (host: string) => domains.find((domain) => domain.inputs.domainName === host)!;
+      // The custom domains take the certificate from its validation, so API Gateway gets it only once it is issued.
+      const validated = one(prod, "aws:acm/certificateValidation:CertificateValidation", target);
+      for (const domain of domains) assert.ok(domain.dependencies.includes(validated.urn), `${domain.name} waits for the certificate's validation`);
       const mappingOf = (host: string) => ofType(prod, "aws:apigatewayv2/apiMapping:ApiMapping", target).find((mapping) => mapping.inputs.domainName === host)!;
       for (const host of ["api.example.com", regionalName]) {
         assert.equal(mappingOf(host).inputs.stage, "prod");
