@@ -4,7 +4,8 @@ import { isDigest, resolveDigest, type Digest } from "../core/digest";
 import { FleetError } from "../core/errors";
 import { formatRollout } from "./format";
 import type { RolloutReport } from "../rollout/rollout";
-import { loadStage, type Stage } from "../core/stage";
+import { didYouMean } from "../core/did-you-mean";
+import { loadStage, type RegionRef, type Stage } from "../core/stage";
 import { listStageFiles } from "../core/stage-file";
 import { LocalReleaseStore } from "../artifacts/store/local-store";
 import { openStore } from "../artifacts/store/open-store";
@@ -150,4 +151,23 @@ export async function stageForTarget(target: Target, store: ReleaseStore, digest
     const release = await store.get(digest);
     await local.put(release, await store.openapi(digest));
   }
+}
+
+/**
+ * The regions `--region` names (a region name matches it in every account, `<account>/<region>` one), in stage
+ * order; every region of the stack without it. A name the stack does not have is a usage error listing the stack's
+ * regions; `without` ends its fix (what leaving the flag out does, e.g. "to call them all").
+ */
+export function selectRegions(stage: Stage, wanted: string[] | undefined, without: string): RegionRef[] {
+  if (!wanted || wanted.length === 0) return stage.regions;
+  for (const name of wanted) {
+    if (stage.regions.some((r) => r.key === name || r.region === name)) continue;
+    const candidates = [...new Set(stage.regions.flatMap((r) => [r.region, r.key]))];
+    throw new CliError(
+      `--region ${name} is not a region of stack ${stage.stack}${didYouMean(name, candidates)}: its regions are ${stage.regions.map((r) => r.key).join(", ")}. ` +
+        `Fix: pass one of those (a region name, or <account>/<region>), or leave --region out ${without}`,
+      2,
+    );
+  }
+  return stage.regions.filter((r) => wanted.some((name) => r.key === name || r.region === name));
 }

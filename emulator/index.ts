@@ -8,7 +8,7 @@ import { functionNames, lambdaEnvironment } from "./lambda-env";
 import { integrationTimeoutMs } from "./limits";
 import { RegionalFunction } from "./regional-function";
 import { createEndpointServer, type RequestSample } from "./server";
-import type { FunctionOutput } from "./worker/lambda-worker";
+import type { FunctionCode, FunctionOutput } from "./worker/lambda-worker";
 
 export type { ApiKind } from "./events/format";
 export type { RequestSample } from "./server";
@@ -28,6 +28,8 @@ export interface EndpointConfig {
   bundleFile: string;
   /** The function's configured environment; Lambda's reserved variables (AWS_REGION, ...) are added. */
   env: Record<string, string>;
+  /** Where the function's output is kept, line by line with its time (local-cloud/function-logs.ts). @default not kept */
+  logFile?: string;
   /**
    * The function's timeout in ms (the stage's `timeout`): past it Lambda fails the invocation and API Gateway
    * answers 502, as in the cloud.
@@ -134,7 +136,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       const logs: FunctionOutput = options.log
         ? (_stream, chunk) => log(config.key, chunk.toString())
         : { fd: options.functionOutputFd ?? 2, prefix: `[${config.key}] `, ...(options.readableOutput ? { readable: labelOf(config) } : {}) };
-      const fn = await RegionalFunction.start({ bundleFile: config.bundleFile, env: lambdaEnvironment(identity, config.env) }, logs).catch(
+      const fn = await RegionalFunction.start(functionCode(config, config), logs).catch(
         (error: Error) => {
           throw new Error(`${config.key}: ${error.message}`);
         },
@@ -182,7 +184,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     endpoints: started.map(({ config, url }) => ({ key: config.key, account: config.account, region: config.region, api: config.api, url })),
     async replace(key, code) {
       const entry = endpoint(key);
-      await entry.fn.replace({ bundleFile: code.bundleFile, env: lambdaEnvironment(functionIdentity(entry.config), code.env) });
+      await entry.fn.replace(functionCode(entry.config, code));
     },
     async canary(key, next) {
       const entry = endpoint(key);
@@ -193,7 +195,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       }
       entry.canary = next
         ? {
-            fn: await RegionalFunction.start({ bundleFile: next.bundleFile, env: lambdaEnvironment(functionIdentity(entry.config), next.env) }, entry.logs),
+            fn: await RegionalFunction.start(functionCode(entry.config, next), entry.logs),
             weight: next.weight,
             code: { bundleFile: next.bundleFile, env: next.env },
           }
@@ -202,6 +204,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     },
     close,
   };
+}
+
+/** What an endpoint's worker runs: `code` with Lambda's environment of the endpoint's function, logging to its file. */
+function functionCode(config: EndpointConfig, code: EndpointCode): FunctionCode {
+  return { bundleFile: code.bundleFile, env: lambdaEnvironment(functionIdentity(config), code.env), ...(config.logFile ? { logFile: config.logFile } : {}) };
 }
 
 function sameEnv(a: Record<string, string>, b: Record<string, string>): boolean {

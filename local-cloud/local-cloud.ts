@@ -88,7 +88,7 @@ export class LocalCloud {
     const state = await readLocalState(full.dir, full.stage.stack);
     const bundles = new Map<string, string>();
     for (const ref of full.stage.regions) bundles.set(ref.key, await cloud.startingBundle(ref.key, state.releases[ref.key] ?? null));
-    const endpoints = stageEndpoints(full.stage, { port: full.port }, (ref) => ({ bundleFile: bundles.get(ref.key)!, release: cloud.releaseOf(ref.key) }));
+    const endpoints = stageEndpoints(full.stage, { port: full.port, logDir: full.dir }, (ref) => ({ bundleFile: bundles.get(ref.key)!, release: cloud.releaseOf(ref.key) }));
     cloud.emulator = await full.startEmulator({
       endpoints,
       log: (key, text) => full.log(`[${full.stage.stack} ${key}] ${text.trimEnd()}`),

@@ -1,5 +1,6 @@
 import { functionEnv } from "../core/function-env";
 import { regionKey } from "../core/region-key";
+import { functionLogFile } from "./function-logs";
 import type { RegionRef, Stage } from "../core/stage";
 import type { ApiKind, EndpointConfig } from "../emulator";
 
@@ -13,6 +14,8 @@ export interface EndpointChoices {
   account?: string;
   /** @default the stage's `fleet:api` */
   api?: ApiKind;
+  /** The local cloud's directory, where each region's function log is kept (function-logs.ts). @default none kept */
+  logDir?: string;
 }
 
 /** The code one region runs: its bundle file and the release `FLEET_RELEASE` names (a digest, or `dev`). */
@@ -43,6 +46,7 @@ export function stageEndpoints(stage: Stage, choices: EndpointChoices, code: Reg
       stage: stage.stack,
       bundleFile,
       env: functionEnv(stage.stack, release, config),
+      ...(choices.logDir !== undefined ? { logFile: functionLogFile(choices.logDir, stage.stack, ref.key) } : {}),
       timeoutMs: config.timeout * 1000,
       memoryMB: config.memory,
       // Only an HTTP API handles CORS at the gateway; a REST proxy passes OPTIONS to the app, deployed or local.

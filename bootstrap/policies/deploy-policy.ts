@@ -1,4 +1,4 @@
-import { logGroupPrefix, rolePath, stageNamePattern, stageRoleNamePattern } from "../../core/naming";
+import { logGroupName, logGroupPrefix, rolePath, stageNamePattern, stageRoleNamePattern } from "../../core/naming";
 import type { AccountPlan, StageInAccount } from "../accounts";
 import { policyDocument, type PolicyDocument, type StatementSpec } from "./document";
 
@@ -131,6 +131,12 @@ export function deployPolicyStatements(account: AccountPlan): StatementSpec[] {
         "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource", "logs:TagLogGroup", "logs:ListTagsLogGroup",
       ],
       resources: named((stage) => `arn:aws:logs:*:${id}:log-group:${logGroupPrefix(stage.stack)}*`),
+    },
+    {
+      // `fleet logs` reads what the stages' functions wrote (fleet logs --stack <stage>).
+      sid: "ReadFunctionLogs",
+      actions: ["logs:FilterLogEvents"],
+      resources: named((stage) => `arn:aws:logs:*:${id}:log-group:${logGroupName(stage.stack, "function")}:*`),
     },
     {
       sid: "ListLogGroups",

@@ -1,9 +1,7 @@
-import { didYouMean } from "../../core/did-you-mean";
-import type { RegionRef, Stage } from "../../core/stage";
 import { callRegions, type RegionRequest } from "../../targets/call-regions";
 import { CliError, defineCommand } from "../command";
 import { formatCall } from "../format";
-import { asCli, positiveInt, progress, stageOf, storeOf, targetOf, targetOptions } from "../release-support";
+import { asCli, positiveInt, progress, selectRegions, stageOf, storeOf, targetOf, targetOptions } from "../release-support";
 
 /** What fetch sends: TRACE and CONNECT it refuses, so they are not offered. */
 const methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
@@ -69,7 +67,7 @@ that are not text, and where a region did not answer, status is null and error s
     const headers = (values.header ?? []).map(header);
     const body = data(values.data, method);
     if (body !== undefined && !headers.some(([name]) => name === "content-type")) headers.push(["content-type", "application/json"]);
-    const keys = selectRegions(stage, values.region);
+    const keys = new Set(selectRegions(stage, values.region, "to call them all").map((r) => r.key));
     const request: RegionRequest = { method, path, headers, ...(body === undefined ? {} : { body }), timeoutMs: positiveInt(values.timeout, "--timeout", 10_000) };
 
     const target = targetOf(stage, values.local, storeOf(values.store));
@@ -136,26 +134,4 @@ function data(raw: string | undefined, method: string): string | undefined {
     throw new CliError(`--data '${raw}' is not JSON (${(error as Error).message}). Fix: pass one JSON document, quoted for the shell, e.g. --data '{"name":"Ada"}'`, 2);
   }
   return raw;
-}
-
-/**
- * The region keys to call: every region of the stack, or those `--region` names (a region name matches it in
- * every account, `<account>/<region>` one). A name the stack does not have is refused with the stack's regions.
- */
-function selectRegions(stage: Stage, wanted: string[] | undefined): Set<string> {
-  if (!wanted || wanted.length === 0) return new Set(stage.regions.map((r) => r.key));
-  const keys = new Set<string>();
-  for (const name of wanted) {
-    const matches = stage.regions.filter((r: RegionRef) => r.key === name || r.region === name);
-    if (matches.length === 0) {
-      const candidates = [...new Set(stage.regions.flatMap((r) => [r.region, r.key]))];
-      throw new CliError(
-        `--region ${name} is not a region of stack ${stage.stack}${didYouMean(name, candidates)}: its regions are ${stage.regions.map((r) => r.key).join(", ")}. ` +
-          `Fix: pass one of those (a region name, or <account>/<region>), or leave --region out to call them all`,
-        2,
-      );
-    }
-    for (const match of matches) keys.add(match.key);
-  }
-  return keys;
 }

@@ -17,6 +17,7 @@ export const commands: Record<string, () => { default: Command<any> }> = {
   promote: () => require("./promote"),
   rollback: () => require("./rollback"),
   status: () => require("./status"),
+  logs: () => require("./logs"),
   unlock: () => require("./unlock"),
   bootstrap: () => require("./bootstrap"),
   stage: () => require("./stage"),

@@ -9,6 +9,7 @@ import { PortInUseError, startEmulator, type ApiKind, type EndpointConfig, type 
 import { findNode } from "../../local-cloud/function-node";
 import { reloadOnChange } from "../../local-cloud/reload-on-change";
 import { lambdaRuntime, runtimeNodeMajor } from "../../core/runtime";
+import { defaultLocalDir } from "../../local-cloud/local-state";
 import { stageEndpoints } from "../../local-cloud/stage-endpoints";
 import { isAwsRegion } from "../../core/regions";
 import { CliError, defineCommand } from "../command";
@@ -65,7 +66,7 @@ that region's own worker thread and environment. HTTP APIs apply the stage's fle
     });
     let endpoints;
     try {
-      endpoints = stageEndpoints(stage, { port, regions, account: values.account, api }, () => ({ bundleFile: bundle, release: devRelease }));
+      endpoints = stageEndpoints(stage, { port, regions, account: values.account, api, logDir: defaultLocalDir() }, () => ({ bundleFile: bundle, release: devRelease }));
     } catch (error) {
       throw new CliError((error as Error).message, 2);
     }

@@ -7,7 +7,15 @@ export interface FunctionCode {
   bundleFile: string;
   /** The complete process environment inside the function (reserved Lambda variables included). */
   env: Record<string, string>;
+  /**
+   * The region's function log: every line the function writes is appended to it, with its time, as one JSON line
+   * `{ timestamp, message }` (what CloudWatch Logs keeps of a function). @default none kept
+   */
+  logFile?: string;
 }
+
+/** A function log past this size is moved to `<file>.1` when a worker starts, so it never grows without bound. */
+export const logFileBytes = 8 * 1024 * 1024;
 
 /** The Lambda context fields sent with each invocation (the worker adds `getRemainingTimeInMillis`). */
 export interface InvocationContext {
@@ -55,7 +63,7 @@ export class LambdaWorker {
   private constructor(code: FunctionCode, logs: FunctionOutput) {
     const piped = typeof logs === "function";
     this.worker = new Worker(runtimeFile, {
-      workerData: { bundleFile: code.bundleFile, output: piped ? undefined : logs },
+      workerData: { bundleFile: code.bundleFile, output: piped ? undefined : logs, logFile: code.logFile, logFileBytes },
       env: code.env,
       stdout: piped,
       stderr: piped,

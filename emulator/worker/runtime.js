@@ -5,6 +5,7 @@
 // that keeps the emulator simple and fast, and the app must not depend on per-invocation globals anyway.
 "use strict";
 const { parentPort, workerData } = require("node:worker_threads");
+const { readableLine } = require("./readable-line.js");
 
 /** Lambda serializes the result as JSON; anything that cannot be serialized is a function error. */
 function serialize(result) {
@@ -63,22 +64,35 @@ if (workerData.output) {
   process.stderr.write = writeDirect;
 }
 
-function readableLine(line, label, prefix) {
-  let entry;
+// The region's function log (`fleet logs --local` reads it): every line the function writes, appended with its
+// time as one JSON line { timestamp, message } by one write (O_APPEND), so the workers of several processes serving
+// the region never interleave within a line. Past its size bound it is moved to <file>.1 when a worker starts.
+if (workerData.logFile) {
+  const { closeSync, mkdirSync, openSync, renameSync, statSync, writeSync } = require("node:fs");
+  const path = require("node:path");
+  mkdirSync(path.dirname(workerData.logFile), { recursive: true });
   try {
-    entry = line.startsWith("{") ? JSON.parse(line) : undefined;
+    if (statSync(workerData.logFile).size > workerData.logFileBytes) renameSync(workerData.logFile, `${workerData.logFile}.1`);
   } catch {
-    entry = undefined;
+    // No log yet, or another worker moved it first.
   }
-  if (!entry || typeof entry !== "object") return prefix + line;
-  const at = new Date(typeof entry.timestamp === "string" ? entry.timestamp : Date.now());
-  const time = (Number.isNaN(at.getTime()) ? new Date() : at).toISOString().slice(11, 23);
-  if (typeof entry.method === "string" && typeof entry.path === "string" && typeof entry.status === "number") {
-    return `${time} ${label} ${entry.method} ${entry.path} ${entry.status}${typeof entry.latencyMs === "number" ? ` ${entry.latencyMs} ms` : ""}`;
-  }
-  if (typeof entry.message !== "string") return prefix + line;
-  const error = entry.error && typeof entry.error === "object" ? entry.error.message : entry.error;
-  return `${time} ${label} ${String(entry.level ?? "log").toUpperCase()} ${entry.message}${typeof error === "string" ? `: ${error}` : ""}`;
+  const fd = openSync(workerData.logFile, "a");
+  process.on("exit", () => closeSync(fd));
+  const keep = (write) =>
+    function (chunk, encoding, callback) {
+      const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString();
+      const timestamp = Date.now();
+      const lines = text.split("\n");
+      if (lines[lines.length - 1] === "") lines.pop();
+      try {
+        if (lines.length > 0) writeSync(fd, lines.map((message) => `${JSON.stringify({ timestamp, message })}\n`).join(""));
+      } catch {
+        // A full disk must not fail the invocation that logged.
+      }
+      return write.call(this, chunk, encoding, callback);
+    };
+  process.stdout.write = keep(process.stdout.write);
+  process.stderr.write = keep(process.stderr.write);
 }
 
 let handler;

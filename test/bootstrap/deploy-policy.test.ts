@@ -378,7 +378,7 @@ describe("the generated deploy policy, boundary and key policies under the IAM s
     assert.ok(checked > 500, `only ${checked} distinct calls checked`);
   });
 
-  it("allows the calls fleet makes itself through the deploy role: the concurrency preflight, version pruning, and the alarms it reads while baking", async () => {
+  it("allows the calls fleet makes itself through the deploy role: the concurrency preflight, version pruning, the alarms it reads while baking, and the function logs fleet logs reads", async () => {
     for (const plan of plans.slice(0, 2)) {
       for (const resource of plan.resources.filter((r) => r.type === "aws:lambda/function:Function")) {
         const fn = functionArn(resource, physical(resource));
@@ -398,6 +398,14 @@ describe("the generated deploy policy, boundary and key policies under the IAM s
           const call = on(`arn:aws:cloudwatch:${alarm.region}:${alarm.account}:alarm:${physical(alarm)}`, "cloudwatch:DescribeAlarms")[0]!;
           assert.equal(await decide(call, deployRole(alarm.account!, plan.stack)), "Allowed", call.resource);
         }
+      }
+      // targets/cloudwatch-logs.ts (fleet logs): FilterLogEvents on each region's function log group, no other's.
+      const groups = plan.resources.filter((r) => r.type === "aws:cloudwatch/logGroup:LogGroup" && r.inputs.name === `/fleet/${plan.stack}/function`);
+      assert.ok(groups.length > 0, "the plan has the function log groups");
+      for (const group of groups) {
+        const call = (name: string) => on(`arn:aws:logs:${group.region}:${group.account}:log-group:${name}:*`, "logs:FilterLogEvents")[0]!;
+        assert.equal(await decide(call(group.inputs.name as string), deployRole(group.account!, plan.stack)), "Allowed", `FilterLogEvents on ${group.inputs.name}`);
+        assert.equal(await decide(call("/aws/lambda/other"), deployRole(group.account!, plan.stack)), "ImplicitlyDenied", "FilterLogEvents on a log group not fleet's");
       }
     }
   });

@@ -13,6 +13,8 @@ export interface TestBundleOptions {
   slowInRegion?: string;
   /** Document `lang` as accepting `en` only (the handler still answers): a narrowed input, a breaking change. */
   narrowLang?: boolean;
+  /** Each request writes a line of fleet's access log (JSON, as the adapter's middleware does) and `plain <path>`. */
+  logs?: boolean;
 }
 
 /** An OpenAPI 3.1 document with the smoke test's contract call, shaped like the app's. */
@@ -57,9 +59,14 @@ const slowInRegion = ${JSON.stringify(options.slowInRegion ?? null)};
 if (process.env.AWS_REGION === ${JSON.stringify(options.crashInRegion ?? null)}) throw new Error("cannot start in " + process.env.AWS_REGION);
 const fleet = { "x-fleet-release": process.env.FLEET_RELEASE || "dev", "x-fleet-region": process.env.AWS_REGION || "local" };
 const json = (statusCode, body) => ({ statusCode, headers: { "content-type": "application/json", ...fleet }, body: JSON.stringify(body) });
+const logs = ${JSON.stringify(options.logs ?? false)};
 exports.handler = async (event) => {
   const path = event.rawPath ?? event.path;
   const region = process.env.AWS_REGION;
+  if (logs) {
+    console.log(JSON.stringify({ level: "info", method: event.requestContext?.http?.method ?? event.httpMethod, path, status: 200, latencyMs: 1 }));
+    console.log("plain " + path);
+  }
   if (path === "/echo") {
     const body = event.body == null ? null : event.isBase64Encoded ? Buffer.from(event.body, "base64").toString("utf8") : event.body;
     const method = event.requestContext?.http?.method ?? event.httpMethod;
