@@ -58,6 +58,11 @@ export function withPath(event: EventObject, path: string): EventObject {
   return event["version"] === "2.0" ? { ...event, rawPath: path } : { ...event, path };
 }
 
+/** Sets the request method in whichever field the event's format keeps it. */
+export function withMethod(event: EventObject, method: string): EventObject {
+  return event["version"] === "2.0" ? { ...event, requestContext: { ...event.requestContext, http: { ...event.requestContext.http, method } } } : { ...event, httpMethod: method };
+}
+
 /** Sets a base64 body in whichever format. */
 export function withBody(event: EventObject, body: string, isBase64Encoded: boolean): EventObject {
   return { ...event, body, isBase64Encoded };

@@ -4,7 +4,7 @@ import Koa from "koa";
 import { createHandler } from "../../lambda/create-handler";
 import type { LambdaResult, LogEntry } from "../../lambda/processors/event-processor";
 import { lambdaContext } from "../helpers/aws-events";
-import { events, everyKind, fleetIdentity } from "./events";
+import { events, everyKind, fleetIdentity, withMethod } from "./events";
 
 /** An app that answers every request through `respond`. */
 function appAnswering(respond: (ctx: Koa.Context) => void): Koa {
@@ -112,6 +112,31 @@ describe("Lambda handler: responses", () => {
       body: "raw",
       isBase64Encoded: false,
     });
+  });
+
+  describe("HEAD", () => {
+    /** A response's header as the front door sends it, from whichever map the format uses. */
+    function headerOf(response: LambdaResult, name: string): string | undefined {
+      const r = response as { headers?: Record<string, string>; multiValueHeaders?: Record<string, string[]> };
+      return r.headers?.[name] ?? r.multiValueHeaders?.[name]?.join(", ");
+    }
+
+    for (const { kind, build } of everyKind) {
+      it(`${kind}: answers HEAD with the content-length GET sends and no body (RFC 9110 §9.3.2), not 0`, async () => {
+        for (const [label, body] of [["JSON", { greeting: "grüß dich" }], ["text", "plain text"], ["bytes", bytes]] as const) {
+          const respond = (ctx: Koa.Context) => {
+            ctx.body = body;
+          };
+          const get = await answer(build(), respond);
+          const head = await answer(withMethod(build(), "HEAD"), respond);
+          const length = headerOf(get, "content-length");
+          assert.ok(length !== undefined && Number(length) > 0, `GET's content-length: ${length}`);
+          assert.equal(headerOf(head, "content-length"), length, label);
+          assert.equal(headerOf(head, "content-type"), headerOf(get, "content-type"));
+          assert.equal(bodyOf(head).body, "");
+        }
+      });
+    }
   });
 
   describe("headers and cookies", () => {
