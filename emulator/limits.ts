@@ -26,17 +26,23 @@ export interface GatewayError {
   message: string;
   /** `x-amzn-ErrorType`, when API Gateway names the error. */
   errorType?: string;
+  /** The message alone as `text; charset=utf-8`, not `{"message": …}` JSON, as API Gateway sends a few of its answers. */
+  plainText?: true;
 }
 
 /** The bodies API Gateway itself sends when it answers instead of the function. */
 export const gatewayErrors = {
   forbidden: { status: 403, message: "Forbidden" },
-  tooLarge: { status: 413, message: "Request Too Long" },
+  /**
+   * A body over API Gateway's 10 MB payload quota: 413 in plain text, before any request id or error type, as
+   * captured from a REST API (koki-develop/lgtm-generator#10: `HTTP/2 413`, `content-type: text; charset=utf-8`,
+   * `HTTP content length exceeded 10485760 bytes.`). No capture of an HTTP API's answer was found; it gets the same.
+   */
+  tooLarge: { status: 413, message: `HTTP content length exceeded ${maxRequestBytes} bytes.`, plainText: true },
   /**
    * An event over Lambda's invoke quota: Lambda refuses it and API Gateway answers 413 with its own body and
-   * error type, as captured from a REST API (koki-develop/lgtm-generator#10: `HTTP/2 413`,
-   * `x-amzn-errortype: BadRequestException`, `{"message": "Request Too Long"}`). No capture of an HTTP API's
-   * answer was found; it gets the same.
+   * error type, as captured from a REST API (the same issue: `HTTP/2 413`, `x-amzn-errortype: BadRequestException`,
+   * `{"message": "Request Too Long"}`). No capture of an HTTP API's answer was found; it gets the same.
    */
   invokeTooLarge: { status: 413, message: "Request Too Long", errorType: "BadRequestException" },
   internal: { status: 502, message: "Internal server error" },

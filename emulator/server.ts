@@ -62,7 +62,7 @@ async function handle(options: EndpointServerOptions, req: IncomingMessage, res:
   const receivedAt = Date.now();
   const requestId = format.newRequestId();
   const body = await readBody(req);
-  if (body === "over-gateway-limit") return sendGatewayError(res, gatewayErrors.tooLarge, requestId, format);
+  if (body === "over-gateway-limit") return sendGatewayError(res, gatewayErrors.tooLarge, undefined, format);
   if (body === "over-invoke-limit") return refuseOverInvokeLimit(res, options, requestId, "the request body alone");
 
   const url = req.url ?? "/";
@@ -199,8 +199,8 @@ function send(res: ServerResponse, response: GatewayResponse, requestId: string 
 }
 
 function sendGatewayError(res: ServerResponse, error: GatewayError, requestId: string | undefined, format: ApiFormat): void {
-  const body = Buffer.from(JSON.stringify({ message: error.message }));
-  const headers: Array<[string, string]> = [["content-type", "application/json"]];
+  const body = Buffer.from(error.plainText ? error.message : JSON.stringify({ message: error.message }));
+  const headers: Array<[string, string]> = [["content-type", error.plainText ? "text; charset=utf-8" : "application/json"]];
   if (error.errorType) headers.push(["x-amzn-ErrorType", error.errorType]);
   send(res, { status: error.status, headers, body }, requestId, format);
 }
