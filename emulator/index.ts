@@ -1,17 +1,18 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ApiFormat, ApiKind } from "./events/format";
 import { httpV2 } from "./events/http-v2";
 import { restV1 } from "./events/rest-v1";
-import { functionNames, lambdaEnvironment } from "./lambda-env";
+import { functionNames, lambdaEnvironment, type FunctionIdentity } from "./lambda-env";
 import { integrationTimeoutMs } from "./limits";
 import { RegionalFunction } from "./regional-function";
 import { createEndpointServer, type RequestSample } from "./server";
-import type { FunctionCode, FunctionOutput } from "./worker/lambda-worker";
+import type { FunctionCode, FunctionOutput, InvocationContext, InvocationOutcome } from "./worker/lambda-worker";
 
 export type { ApiKind } from "./events/format";
 export type { RequestSample } from "./server";
+export type { InvocationOutcome } from "./worker/lambda-worker";
 
 /** One local endpoint: API Gateway in front of the function of one account x region. */
 export interface EndpointConfig {
@@ -151,16 +152,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         api: { accountId: config.account, apiId: apiId(config), stage: config.stage, binaryMediaTypes: config.binaryMediaTypes ?? ["*/*"] },
         // Per request, as Lambda routes an alias with weights.
         fn: () => (entry.canary && Math.random() * 100 < entry.canary.weight ? entry.canary.fn : entry.fn),
-        context: (awsRequestId) => ({
-          awsRequestId,
-          functionName: identity.functionName,
-          functionVersion: "$LATEST",
-          invokedFunctionArn: names.invokedFunctionArn,
-          memoryLimitInMB: String(identity.memoryMB),
-          logGroupName: names.logGroupName,
-          logStreamName: names.logStreamName,
-          deadline: Date.now() + functionTimeoutMs,
-        }),
+        context: (awsRequestId) => invocationContext(identity, names, awsRequestId, functionTimeoutMs),
         integrationTimeoutMs: integrationTimeout,
         log: (line) => log(config.key, `${line}\n`),
         ...(config.api === "http" && config.corsOrigins ? { cors: { origins: config.corsOrigins } } : {}),
@@ -207,8 +199,49 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
 }
 
 /** What an endpoint's worker runs: `code` with Lambda's environment of the endpoint's function, logging to its file. */
-function functionCode(config: EndpointConfig, code: EndpointCode): FunctionCode {
+function functionCode(config: FunctionConfig, code: EndpointCode): FunctionCode {
   return { bundleFile: code.bundleFile, env: lambdaEnvironment(functionIdentity(config), code.env), ...(config.logFile ? { logFile: config.logFile } : {}) };
+}
+
+/** The Lambda context of one invocation of the function `identity` names, ending at its timeout. */
+function invocationContext(identity: FunctionIdentity, names: ReturnType<typeof functionNames>, awsRequestId: string, timeoutMs: number): InvocationContext {
+  return {
+    awsRequestId,
+    functionName: identity.functionName,
+    functionVersion: "$LATEST",
+    invokedFunctionArn: names.invokedFunctionArn,
+    memoryLimitInMB: String(identity.memoryMB),
+    logGroupName: names.logGroupName,
+    logStreamName: names.logStreamName,
+    deadline: Date.now() + timeoutMs,
+  };
+}
+
+/** The function of one endpoint, without its gateway: what a direct invocation needs. */
+export type FunctionConfig = Pick<EndpointConfig, "key" | "account" | "region" | "stage" | "bundleFile" | "env" | "timeoutMs" | "memoryMB" | "functionName" | "logFile">;
+
+/** How a direct invocation went: the outcome as Lambda's Invoke would report it, and how long the handler ran. */
+export interface DirectInvocation {
+  outcome: InvocationOutcome;
+  durationMs: number;
+}
+
+/**
+ * Invokes a function once with `event` as given, as Lambda's Invoke API does (no gateway, no event format): a
+ * fresh worker loads the bundle (a cold start), runs the invocation until it settles or the function's timeout,
+ * and stops. Its output goes to stderr prefixed with `[key] `, and to its log file. Rejects when the bundle fails
+ * to load.
+ */
+export async function invokeFunction(config: FunctionConfig, event: unknown): Promise<DirectInvocation> {
+  const identity = functionIdentity(config);
+  const fn = await RegionalFunction.start(functionCode(config, config), { fd: 2, prefix: `[${config.key}] ` });
+  try {
+    const started = performance.now();
+    const outcome = await fn.invoke(event, invocationContext(identity, functionNames(identity), randomUUID(), config.timeoutMs ?? 3000));
+    return { outcome, durationMs: Math.round(performance.now() - started) };
+  } finally {
+    await fn.close();
+  }
 }
 
 function sameEnv(a: Record<string, string>, b: Record<string, string>): boolean {
@@ -216,7 +249,7 @@ function sameEnv(a: Record<string, string>, b: Record<string, string>): boolean 
   return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 }
 
-function functionIdentity(config: EndpointConfig) {
+function functionIdentity(config: FunctionConfig): FunctionIdentity {
   return {
     account: config.account,
     region: config.region,

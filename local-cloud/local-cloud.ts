@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { watch, type FSWatcher } from "node:fs";
 import { access, mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -231,10 +232,7 @@ export class LocalCloud {
     return this.serving.get(key) ?? devRelease;
   }
 
-  /**
-   * The `index.js` of a release, extracted once into `.fleet/local/cache/<hex>/` from the verified zip. The zip is
-   * read (and its sha256 re-checked) every time, cache or not: a release corrupted in the store is never served.
-   */
+  /** The bundle of a release ({@link releaseBundle}), or the one that answers "no release deployed". */
   private async bundleFor(digest: Digest | null): Promise<string> {
     const cache = path.join(this.options.dir, "cache");
     if (digest === null) {
@@ -243,19 +241,7 @@ export class LocalCloud {
       await writeFile(file, noReleaseHandler);
       return file;
     }
-    const dir = path.join(cache, hexOf(digest));
-    const file = path.join(dir, "index.js");
-    const { zip } = await this.options.store.get(digest);
-    if (await exists(file)) return file;
-    const temp = `${dir}.${process.pid}.tmp`;
-    await rm(temp, { recursive: true, force: true });
-    await extractZip(zip, temp);
-    await rename(temp, dir).catch(async (error: NodeJS.ErrnoException) => {
-      // Another process extracted the same release first: theirs is as good as ours.
-      if (error.code !== "ENOTEMPTY" && error.code !== "EEXIST") throw error;
-      await rm(temp, { recursive: true, force: true });
-    });
-    return file;
+    return releaseBundle(this.options.dir, this.options.store, digest);
   }
 
   private async publish(): Promise<void> {
@@ -263,6 +249,28 @@ export class LocalCloud {
     const published: LocalEndpoints = { pid: process.pid, endpoints: this.urls(), serving: this.releases(), canaries: this.canaryReleases(), errors: Object.fromEntries(this.errors) };
     await writeLocalEndpoints(this.options.dir, this.options.stage.stack, published);
   }
+}
+
+/**
+ * The `index.js` of a release, extracted once into `<dir>/cache/<hex>/` from the verified zip. The zip is read (and
+ * its sha256 re-checked) every time, cache or not: a release corrupted in the store is never served.
+ * @throws ArtifactError when the store does not hold it intact
+ */
+export async function releaseBundle(localDir: string, store: ReleaseStore, digest: Digest): Promise<string> {
+  const dir = path.join(localDir, "cache", hexOf(digest));
+  const file = path.join(dir, "index.js");
+  const { zip } = await store.get(digest);
+  if (await exists(file)) return file;
+  // Unique per call: two regions of one process may extract the same release at once.
+  const temp = `${dir}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  await rm(temp, { recursive: true, force: true });
+  await extractZip(zip, temp);
+  await rename(temp, dir).catch(async (error: NodeJS.ErrnoException) => {
+    // Another process extracted the same release first: theirs is as good as ours.
+    if (error.code !== "ENOTEMPTY" && error.code !== "EEXIST") throw error;
+    await rm(temp, { recursive: true, force: true });
+  });
+  return file;
 }
 
 async function exists(file: string): Promise<boolean> {

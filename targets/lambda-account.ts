@@ -2,6 +2,7 @@ import {
   DeleteFunctionCommand,
   GetAccountSettingsCommand,
   GetFunctionConcurrencyCommand,
+  InvokeCommand,
   LambdaClient,
   ListAliasesCommand,
   ListProvisionedConcurrencyConfigsCommand,
@@ -109,4 +110,27 @@ async function provisionedConfigs(client: LambdaLike, functionName: string) {
 export async function deleteVersion(client: LambdaLike, functionName: string, version: string): Promise<void> {
   if (!/^\d+$/.test(version)) throw new Error(`refusing to delete "${version}" of ${functionName}: only numbered versions are deleted`);
   await client.send(new DeleteFunctionCommand({ FunctionName: functionName, Qualifier: version }));
+}
+
+/** Lambda's answer to one synchronous Invoke. */
+export interface LiveInvocation {
+  /** The version `live` ran (ExecutedVersion). */
+  version: string | null;
+  functionError: string | null;
+  payload: string;
+  /** The end of the invocation's log (LogResult, decoded). */
+  logTail: string;
+}
+
+/** Invokes the function's `live` alias once with `payload` (RequestResponse, the log tail asked for). */
+export async function invokeLive(client: LambdaLike, functionName: string, payload: string): Promise<LiveInvocation> {
+  const answer = (await client.send(
+    new InvokeCommand({ FunctionName: functionName, Qualifier: "live", InvocationType: "RequestResponse", LogType: "Tail", Payload: Buffer.from(payload) }),
+  )) as { ExecutedVersion?: string; FunctionError?: string; Payload?: Uint8Array; LogResult?: string };
+  return {
+    version: answer.ExecutedVersion ?? null,
+    functionError: answer.FunctionError ?? null,
+    payload: answer.Payload ? Buffer.from(answer.Payload).toString("utf8") : "null",
+    logTail: answer.LogResult ? Buffer.from(answer.LogResult, "base64").toString("utf8") : "",
+  };
 }

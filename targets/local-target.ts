@@ -1,9 +1,11 @@
 import { alarmDefinitions } from "../core/alarms";
 import type { Digest } from "../core/digest";
+import { invokeLocal } from "../local-cloud/invoke-local";
 import { LocalCloud, type StartEmulator } from "../local-cloud/local-cloud";
 import { defaultLocalDir, readLocalEndpoints, readLocalMetrics, readLocalState, writeLocalState, type LocalCanary, type LocalState } from "../local-cloud/local-state";
 import { evaluateRegion } from "../local-cloud/region-metrics";
-import type { Stage } from "../core/stage";
+import type { InvokeAnswer } from "../core/invoke-answer";
+import type { RegionRef, Stage } from "../core/stage";
 import type { ReleaseStore } from "../artifacts/store/store";
 import type { CanaryStep, LiveRegion, Progress, RegionAlarms, Target } from "./target";
 
@@ -103,6 +105,11 @@ export class LocalTarget implements Target {
       return;
     }
     await this.waitForRemote(expected);
+  }
+
+  /** The release each region's state names, run once with the event (local-cloud/invoke-local.ts). */
+  async invoke(refs: RegionRef[], payload: string): Promise<InvokeAnswer[]> {
+    return invokeLocal({ stage: this.stage, refs, payload, store: this.options.store, dir: this.dir });
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,8 @@ import { repoRoot } from "../core/paths";
 import { isDigest, type Digest } from "../core/digest";
 import { FleetError } from "../core/errors";
 import { targetName } from "../core/naming";
-import type { Stage } from "../core/stage";
+import type { InvokeAnswer } from "../core/invoke-answer";
+import type { RegionRef, Stage } from "../core/stage";
 import { concurrencyDemand, concurrencyShortfall } from "../core/concurrency";
 import type { CloudWatchClientFor } from "./cloudwatch-alarms";
 import type { LambdaClientFor, LambdaLike } from "./lambda-account";
@@ -240,6 +241,25 @@ export class PulumiTarget implements Target {
       const traffic = Object.entries(asRecord(parseJson(saved.traffic))).flatMap(([key, fields]) => Object.entries(asRecord(fields)).map(([field, value]) => [`${trafficKey}[${JSON.stringify(key)}].${field}`, { value: String(value) }] as const));
       if (traffic.length > 0) await stack.setAllConfig(Object.fromEntries(traffic), true);
     }
+  }
+
+  /** Lambda's Invoke on each region's `live` alias (the function the `functionNames` output names), through the deploy role. */
+  async invoke(refs: RegionRef[], payload: string): Promise<InvokeAnswer[]> {
+    const names = asStringMap((await (await this.open()).outputs()).functionNames?.value);
+    const account = this.lambdaAccount();
+    return Promise.all(
+      refs.map(async (ref): Promise<InvokeAnswer> => {
+        const functionName = names[ref.key];
+        const started = Date.now();
+        try {
+          if (!functionName) throw new Error(`the stack outputs name no function there: deploy it first ('pulumi up -s ${this.stage.stack}')`);
+          const answer = await account.invokeLive(this.client(ref), functionName, payload);
+          return { ...ref, ran: answer.version, functionError: answer.functionError, payload: answer.payload, durationMs: Date.now() - started, logTail: answer.logTail, error: null };
+        } catch (error) {
+          return { ...ref, ran: null, functionError: null, payload: null, durationMs: null, error: firstLine(error) };
+        }
+      }),
+    );
   }
 
   async close(): Promise<void> {}

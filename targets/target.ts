@@ -1,5 +1,6 @@
 import type { AlarmEvaluation } from "../core/alarms";
 import type { Digest } from "../core/digest";
+import type { InvokeAnswer } from "../core/invoke-answer";
 import type { RegionRef, Stage } from "../core/stage";
 
 /** One account × region as it is now: where it answers and which release it serves. */
@@ -65,6 +66,11 @@ export interface Target {
    * concurrency points at. Absent where nothing piles up.
    */
   prune?(keep: Record<string, Digest[]>, progress: Progress): Promise<void>;
+  /**
+   * Hands `payload` (an event, as JSON text) to the function of each listed region at once, as Lambda's Invoke on
+   * the `live` alias does, and gives each region's answer; a region that could not be invoked says why in its own.
+   */
+  invoke?(refs: RegionRef[], payload: string): Promise<InvokeAnswer[]>;
   /** Releases whatever the target holds open (servers, watchers). */
   close(): Promise<void>;
 }

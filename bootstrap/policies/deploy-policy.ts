@@ -41,8 +41,8 @@ export function deployPolicyStatements(account: AccountPlan): StatementSpec[] {
         "lambda:GetPolicy", "lambda:PutFunctionConcurrency", "lambda:DeleteFunctionConcurrency", "lambda:GetFunctionConcurrency",
         "lambda:PutProvisionedConcurrencyConfig", "lambda:GetProvisionedConcurrencyConfig", "lambda:DeleteProvisionedConcurrencyConfig",
         "lambda:TagResource", "lambda:UntagResource", "lambda:ListTags",
-        // fleet's own preflight and version pruning (targets/lambda-account.ts), through the same role.
-        "lambda:ListAliases", "lambda:ListProvisionedConcurrencyConfigs",
+        // fleet's own preflight and version pruning, and fleet invoke on live (targets/lambda-account.ts), through the same role.
+        "lambda:ListAliases", "lambda:ListProvisionedConcurrencyConfigs", "lambda:InvokeFunction",
       ],
       // Function names start with the stage's target names; `*` after them also covers versions and aliases.
       resources: named((stage) => `arn:aws:lambda:*:${id}:function:${stageNamePattern(stage.stack, id)}`),

@@ -18,6 +18,7 @@ export const commands: Record<string, () => { default: Command<any> }> = {
   rollback: () => require("./rollback"),
   status: () => require("./status"),
   logs: () => require("./logs"),
+  invoke: () => require("./invoke"),
   unlock: () => require("./unlock"),
   bootstrap: () => require("./bootstrap"),
   stage: () => require("./stage"),

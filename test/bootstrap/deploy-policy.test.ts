@@ -378,7 +378,7 @@ describe("the generated deploy policy, boundary and key policies under the IAM s
     assert.ok(checked > 500, `only ${checked} distinct calls checked`);
   });
 
-  it("allows the calls fleet makes itself through the deploy role: the concurrency preflight, version pruning, the alarms it reads while baking, and the function logs fleet logs reads", async () => {
+  it("allows the calls fleet makes itself through the deploy role: the concurrency preflight, version pruning, fleet invoke, the alarms it reads while baking, and the function logs fleet logs reads", async () => {
     for (const plan of plans.slice(0, 2)) {
       for (const resource of plan.resources.filter((r) => r.type === "aws:lambda/function:Function")) {
         const fn = functionArn(resource, physical(resource));
@@ -387,6 +387,8 @@ describe("the generated deploy policy, boundary and key policies under the IAM s
           { action: "lambda:GetAccountSettings", resource: "*" },
           ...on(fn, "lambda:GetFunctionConcurrency", "lambda:ListProvisionedConcurrencyConfigs", "lambda:ListVersionsByFunction", "lambda:ListAliases"),
           ...on(`${fn}:3`, "lambda:DeleteFunction"),
+          // fleet invoke: Invoke on the live alias.
+          ...on(`${fn}:live`, "lambda:InvokeFunction"),
         ];
         for (const call of fleetCalls) assert.equal(await decide(call, deployRole(resource.account!, plan.stack)), "Allowed", `${call.action} on ${call.resource}`);
       }

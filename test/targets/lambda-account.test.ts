@@ -5,6 +5,7 @@ import {
   DeleteFunctionCommand,
   GetAccountSettingsCommand,
   GetFunctionConcurrencyCommand,
+  InvokeCommand,
   ListAliasesCommand,
   ListProvisionedConcurrencyConfigsCommand,
   ListVersionsByFunctionCommand,
@@ -339,6 +340,52 @@ describe("fleet's Lambda calls (targets/lambda-account.ts) with a mocked client"
       const report = await rollout({ target, action: "deploy", desired: { "222222222222/us-east-1": digest(1) }, store, who: "t", progress: () => undefined });
       assert.equal(report.ok, true);
       assert.match(report.pruneError ?? "", /old Lambda versions were not deleted \(the rollout itself is done\): 222222222222\/us-east-1: AccessDeniedException.*Fix: /);
+    });
+  });
+
+  describe("invoke (fleet invoke in the cloud)", () => {
+    it("invokes each region's live alias through its deploy role with the event, and reports what ran, the error and the log tail", async () => {
+      const stage = testStage("prod", [["222222222222", ["us-east-1", "eu-west-1"]]]);
+      const names = { "222222222222/us-east-1": "prod-222222222222-us-east-1-function-fn-abc1234" };
+      const opened: LambdaTarget[] = [];
+      const client = new MockLambda((command) => {
+        assert.ok(command instanceof InvokeCommand, `unexpected ${command.constructor.name}`);
+        return { StatusCode: 200, ExecutedVersion: "7", FunctionError: "Unhandled", Payload: Buffer.from('{"errorType":"Error","errorMessage":"boom"}'), LogResult: Buffer.from("START\nboom\nEND\n").toString("base64") };
+      });
+      const target = new PulumiTarget(stage, async () => stackWithFunctions(names), (t) => {
+        opened.push(t);
+        return client;
+      });
+      const answers = await target.invoke(stage.regions, '{"source":"test"}');
+      const input = (client.sent[0] as InvokeCommand).input;
+      assert.deepEqual({ ...input, Payload: Buffer.from(input.Payload as Uint8Array).toString() }, {
+        FunctionName: names["222222222222/us-east-1"],
+        Qualifier: "live",
+        InvocationType: "RequestResponse",
+        LogType: "Tail",
+        Payload: '{"source":"test"}',
+      });
+      assert.equal(client.sent.length, 1, "no call for a region without a function");
+      assert.deepEqual(opened.map((t) => [t.region, t.roleArn, t.stack]), [["us-east-1", "arn:aws:iam::222222222222:role/fleet-deploy", "prod"]]);
+      const [east, west] = answers;
+      assert.deepEqual({ ...east!, durationMs: typeof east!.durationMs }, {
+        key: "222222222222/us-east-1", account: "222222222222", region: "us-east-1", ran: "7", functionError: "Unhandled",
+        payload: '{"errorType":"Error","errorMessage":"boom"}', durationMs: "number", logTail: "START\nboom\nEND\n", error: null,
+      });
+      assert.equal(west!.key, "222222222222/eu-west-1");
+      assert.equal(west!.payload, null);
+      assert.match(west!.error!, /the stack outputs name no function there: deploy it first \('pulumi up -s prod'\)/);
+    });
+
+    it("reports a region whose Invoke is refused (access denied) with the SDK's message, and still invokes the others", async () => {
+      const stage = testStage("prod", [["222222222222", ["us-east-1", "eu-west-1"]]]);
+      const names = { "222222222222/us-east-1": "fn-east", "222222222222/eu-west-1": "fn-west" };
+      const target = new PulumiTarget(stage, async () => stackWithFunctions(names), (t) =>
+        new MockLambda(() => (t.region === "us-east-1" ? new Error("User is not authorized to perform: lambda:InvokeFunction") : { ExecutedVersion: "3", Payload: Buffer.from("42") })),
+      );
+      const [east, west] = await target.invoke(stage.regions, "{}");
+      assert.equal(east!.error, "User is not authorized to perform: lambda:InvokeFunction");
+      assert.deepEqual([west!.ran, west!.functionError, west!.payload, west!.logTail, west!.error], ["3", null, "42", "", null]);
     });
   });
 });
