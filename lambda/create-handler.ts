@@ -12,6 +12,7 @@ import { RejectedRequestError } from "./rejected-request";
 import type { EventProcessor, LambdaResult, LogEntry } from "./processors/event-processor";
 import { selectProcessor } from "./processors/select-processor";
 import { normalizeBasePath } from "./request-path";
+import { isBinaryBody } from "./response-body";
 import { headerValueLists, putHeader } from "./response-headers";
 import { ignoreTransferEncoding } from "./unchunked-response";
 
@@ -81,8 +82,10 @@ export function createHandler(app: Koa, options: HandlerOptions = {}): LambdaHan
   }, {
     // Off: serverless-http would copy a client's x-request-id header over API Gateway's id. LambdaState has the id.
     requestId: "",
-    // Every body comes back base64, so no byte is lost; the processor picks the encoding its front door needs.
-    binary: true,
+    // A text answer comes back as its UTF-8 string, decoded once, which the processor passes on as it is; any other
+    // body base64, so no byte is lost (decoded here, then encoded as its front door needs). Asking base64 for
+    // every body decoded each answer twice. The rule is the processor's own (isBinaryBody), which it applies again.
+    binary: (headers: Record<string, string | undefined>) => isBinaryBody(headers["content-type"], headers["content-encoding"]?.split(",")),
     request(req: IncomingMessage, normalizedEvent: ExchangeCarrier) {
       const exchange = normalizedEvent[exchangeKey];
       // The app's first middleware moves it to ctx.state.lambda and deletes it here. A plain assignment, not
@@ -119,7 +122,8 @@ export function createHandler(app: Koa, options: HandlerOptions = {}): LambdaHan
     const formatted: object = await runApp(normalizedEvent, context);
     if (exchange.statusCode === undefined || exchange.headers === undefined) throw new Error("serverless-http did not call the response hook");
     if (!("body" in formatted) || typeof formatted.body !== "string") throw new Error("serverless-http returned no string body");
-    return { statusCode: exchange.statusCode, headers: exchange.headers, body: Buffer.from(formatted.body, "base64") };
+    const base64 = "isBase64Encoded" in formatted && formatted.isBase64Encoded === true;
+    return { statusCode: exchange.statusCode, headers: exchange.headers, body: base64 ? Buffer.from(formatted.body, "base64") : formatted.body };
   }
 
   return async function handler(event: unknown, context: Context): Promise<LambdaResult> {
@@ -166,7 +170,7 @@ function internalError(processor: EventProcessor | undefined, requestId: string,
   }
   const headers: Record<string, string> = {};
   for (const [name, values] of Object.entries(result.headers)) putHeader(headers, name, values.join(", "));
-  return { statusCode: result.statusCode, headers, body: result.body.toString("utf8"), isBase64Encoded: false };
+  return { statusCode: result.statusCode, headers, body: String(result.body), isBase64Encoded: false };
 }
 
 /** `x-fleet-release` and `x-fleet-region`, from the function's environment (read once per execution environment). */

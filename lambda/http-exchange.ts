@@ -21,5 +21,6 @@ export interface HttpResult {
   statusCode: number;
   /** Lower-case names, one array of values each (Set-Cookie usually has several). */
   headers: Record<string, string[]>;
-  body: Buffer;
+  /** The bytes, or the body already decoded as UTF-8 text (the adapter's answers of a text media type). */
+  body: Buffer | string;
 }

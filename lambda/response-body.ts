@@ -29,17 +29,20 @@ export function isTextMediaType(contentType: string): boolean {
 const mediaTypeCache = new Map<string, boolean>();
 
 /**
- * The body as the Lambda response carries it. Compressed bodies (any content-encoding but identity) and
- * non-text media types (images, octet-stream, pdf, audio, video, unknown) are base64: a UTF-8 string would
- * corrupt their bytes.
+ * True when a body goes out base64: compressed (any content-encoding value but identity) or not a text media type
+ * (images, octet-stream, pdf, audio, video, none given): a UTF-8 string would corrupt its bytes.
  */
+export function isBinaryBody(contentType: string | undefined, contentEncodings: readonly string[] | undefined): boolean {
+  const compressed = contentEncodings !== undefined && contentEncodings.some((e) => e.trim().toLowerCase() !== "identity");
+  return compressed || contentType === undefined || !isTextMediaType(contentType);
+}
+
+/** The body as the Lambda response carries it: text as a UTF-8 string, anything {@link isBinaryBody} base64. */
 export function encodeResponseBody(result: HttpResult): { body: string; isBase64Encoded: boolean } {
-  if (result.body.length === 0) return { body: "", isBase64Encoded: false };
-  const encodings = result.headers["content-encoding"];
-  const compressed = encodings !== undefined && encodings.some((e) => e.trim().toLowerCase() !== "identity");
-  const contentType = result.headers["content-type"]?.[0];
-  const binary = compressed || contentType === undefined || !isTextMediaType(contentType);
-  return binary
-    ? { body: result.body.toString("base64"), isBase64Encoded: true }
-    : { body: result.body.toString("utf8"), isBase64Encoded: false };
+  const { body } = result;
+  if (body.length === 0) return { body: "", isBase64Encoded: false };
+  if (isBinaryBody(result.headers["content-type"]?.[0], result.headers["content-encoding"])) {
+    return { body: (typeof body === "string" ? Buffer.from(body, "utf8") : body).toString("base64"), isBase64Encoded: true };
+  }
+  return { body: typeof body === "string" ? body : body.toString("utf8"), isBase64Encoded: false };
 }
