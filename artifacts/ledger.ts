@@ -72,10 +72,37 @@ export const OutcomeRecord = z.strictObject({
 export type OutcomeRecord = z.infer<typeof OutcomeRecord>;
 
 /**
- * One line of the release ledger: one region, one step of one rollout. `step` names the kind, so a new kind of
- * step (a canary's share, a bake's result) is one more member here, not a new shape for the others.
+ * Written before a region's canary step (write-ahead, as an intent): from now on the region may send `weight`
+ * percent of its requests to `to` and the rest to `from`. Weight 0 is the way back, before `from` alone.
  */
-export const LedgerRecord = z.discriminatedUnion("step", [IntentRecord, OutcomeRecord]);
+export const CanaryRecord = z.strictObject({ step: z.literal("canary"), ...fields, weight: z.number().int().min(0).max(99) });
+export type CanaryRecord = z.infer<typeof CanaryRecord>;
+
+/**
+ * Written once a bake is over: how `to` did at `weight` percent (100: the whole region, after its wave) while fleet
+ * repeated the probes and watched the region's alarms for `ms`.
+ */
+export const BakeRecord = z.strictObject({
+  step: z.literal("bake"),
+  ...fields,
+  weight: z.number().int().min(1).max(100),
+  result: z.enum(["passed", "failed", "interrupted"]),
+  /** How long it baked, in ms. */
+  ms: z.number().int().min(0),
+  /** Synthetic requests (the probes) it sent to the region. */
+  probes: z.number().int().min(0),
+  /** Whether the region's alarms were watched (false: `--no-alarms`, the probes alone). */
+  alarms: z.boolean(),
+  /** What failed: the alarm in ALARM or the failing probe, with the reason. */
+  reason: z.string().max(2000).optional(),
+});
+export type BakeRecord = z.infer<typeof BakeRecord>;
+
+/**
+ * One line of the release ledger: one region, one step of one rollout. `step` names the kind, so a new kind of
+ * step is one more member here, not a new shape for the others.
+ */
+export const LedgerRecord = z.discriminatedUnion("step", [IntentRecord, OutcomeRecord, CanaryRecord, BakeRecord]);
 export type LedgerRecord = z.infer<typeof LedgerRecord>;
 
 /** What a read of the ledger gives: the records in order, and one warning per line it had to skip. */

@@ -3,6 +3,7 @@ import { describeLock, type StoredLock } from "../artifacts/lock";
 import { fleetCommand } from "../core/fleet-command";
 import type { ListedRelease } from "../artifacts/store/store";
 import type { PromotionPlan } from "../rollout/plans";
+import { formatPlanSummary, type PlanSummary } from "../rollout/waves";
 import type { RolloutReport } from "../rollout/rollout";
 import type { SmokeResult } from "../rollout/smoke";
 import type { InterruptedRegion } from "../rollout/unfinished";
@@ -75,7 +76,8 @@ export function formatRollout(report: RolloutReport): string {
     o.reason ?? "",
   ]);
   const verdict = report.ok ? "done" : report.interrupted ? "INTERRUPTED: changed regions were put back" : "FAILED: changed regions were put back";
-  return `${report.action} ${report.stack}: ${verdict}\n${table(["ACCOUNT", "REGION", "RESULT", "FROM", "TO", "LIVE", "WHY"], rows)}${nextSteps(report)}`;
+  const caught = (report.caught ?? []).map((c) => `caught by the bake in ${c.key} at ${c.where}: ${c.reason}\n`).join("");
+  return `${report.action} ${report.stack}: ${verdict}\n${caught}${table(["ACCOUNT", "REGION", "RESULT", "FROM", "TO", "LIVE", "WHY"], rows)}${nextSteps(report)}`;
 }
 
 /** What to do after a rollout that did not finish: every failure says how to go on. */
@@ -101,8 +103,7 @@ export function formatPlan(plan: PromotionPlan): string {
     if (left) lines.push(`    ${r.key.padEnd(width)}  ${left.from ?? "(no release)"} or ${left.to} (unfinished rollout ${left.rollout}) -> ${plan.digest}, redone`);
     else lines.push(`    ${r.key.padEnd(width)}  ${r.release ?? "(no release)"} -> ${r.release === plan.digest ? "(already there)" : plan.digest}`);
   }
-  lines.push("  waves:");
-  plan.waves.forEach((wave, i) => lines.push(`    ${i + 1}. ${wave.join(", ") || "(nothing to do)"}`));
+  lines.push(...formatPlanSummary(plan.rollout));
   lines.push("  API changes:");
   const all = plan.api.flatMap((a) => [...(a.note ? [`(${a.note})`] : []), ...a.changes.map((c) => `${c.breaking ? "BREAKING " : ""}${c.message}`)]);
   lines.push(...(all.length ? all.map((l) => `    ${l}`) : ["    none"]));
@@ -113,9 +114,16 @@ export function formatPlan(plan: PromotionPlan): string {
  * What `fleet rollback` is about to do: each region's release now and the one it goes back to; a region an
  * unfinished rollout left may be on either of its digests.
  */
-export function formatRollbackPlan(stack: string, regions: { key: string; from: string | null; to: string; unfinished?: InterruptedRegion }[]): string {
-  const now = (r: (typeof regions)[number]) => (r.unfinished ? `${r.unfinished.from ?? "(none)"} or ${r.unfinished.to} (unfinished rollout ${r.unfinished.rollout})` : (r.from ?? "(none)"));
-  return `rollback ${stack}\n${table(["REGION", "FROM", "TO"], regions.map((r) => [r.key, now(r), r.from === r.to && !r.unfinished ? `${r.to} (already there)` : r.to]))}`;
+export function formatRollbackPlan(stack: string, regions: { key: string; from: string | null; to: string; unfinished?: InterruptedRegion }[], rollout: PlanSummary): string {
+  const now = (r: (typeof regions)[number]) => (r.unfinished ? `${r.unfinished.from ?? "(none)"} or ${r.unfinished.to} (unfinished rollout ${r.unfinished.rollout}${r.unfinished.weight !== undefined ? `, at ${r.unfinished.weight}% to ${r.unfinished.to}` : ""})` : (r.from ?? "(none)"));
+  const rows = table(["REGION", "FROM", "TO"], regions.map((r) => [r.key, now(r), r.from === r.to && !r.unfinished ? `${r.to} (already there)` : r.to]));
+  return `rollback ${stack}\n${rows}${formatPlanSummary(rollout, "").join("\n")}\n`;
+}
+
+/** What `fleet deploy --dry-run` shows: each region's release now and the one it gets, then the plan. */
+export function formatDeployPlan(stack: string, digest: string, live: LiveRegion[], rollout: PlanSummary): string {
+  const rows = table(["REGION", "FROM", "TO"], live.map((r) => [r.key, r.release ?? "(none)", r.release === digest ? `${digest} (already there)` : digest]));
+  return `deploy ${digest} to ${stack}\n${rows}${formatPlanSummary(rollout, "").join("\n")}\n`;
 }
 
 export function formatLive(stack: string, live: LiveRegion[]): string {
@@ -140,7 +148,7 @@ export function formatUnfinished(locks: StoredLock[], interrupted: InterruptedRe
     parts.push(
       `unfinished rollouts (each region is on FROM or TO)\n${table(
         ["STACK", "REGION", "FROM", "TO", "ROLLOUT", "SINCE"],
-        interrupted.map((r) => [r.stack, r.key, r.from ?? "(none)", r.to, r.rollout, r.since]),
+        interrupted.map((r) => [r.stack, r.key, r.from ?? "(none)", r.weight !== undefined ? `${r.to} (canary at ${r.weight}%)` : r.to, r.rollout, r.since]),
       )}`,
     );
   }

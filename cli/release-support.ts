@@ -6,6 +6,7 @@ import { formatRollout } from "./format";
 import type { RolloutReport } from "../rollout/rollout";
 import { didYouMean } from "../core/did-you-mean";
 import { loadStage, type RegionRef, type Stage } from "../core/stage";
+import { maxBakeMs } from "../core/stage-schema";
 import { listStageFiles } from "../core/stage-file";
 import { LocalReleaseStore } from "../artifacts/store/local-store";
 import { openStore } from "../artifacts/store/open-store";
@@ -28,6 +29,20 @@ export const targetOptions = {
 export const lockOptions = {
   wait: { type: "string", value: "duration", description: "when another rollout holds the stack, wait up to this long for it (e.g. 30s, 10m, 1h) instead of refusing" },
 } as const;
+
+/** The flags of the commands that roll out: how long each bake lasts, and baking without alarms. */
+export const rolloutOptions = {
+  bake: { type: "string", value: "duration", description: "bake this long after each canary step and each wave instead of fleet:rollout.bake (0s to 1h, e.g. 0s, 30s, 10m)" },
+  // Commander makes `--no-alarms` the negation of `alarms`: the value is false when given, true otherwise.
+  "no-alarms": { type: "boolean", description: "bake on the probes alone: do not read the regions' alarms (a region whose alarms cannot be read otherwise fails its wave)" },
+} as const;
+
+/** The rollout settings of {@link rolloutOptions}' flags: `--bake` checked against fleet:rollout's bound. */
+export function rolloutArgs(values: { bake?: string; "no-alarms"?: boolean }): { bakeMs: number | undefined; watchAlarms: boolean } {
+  const bakeMs = durationArg(values.bake, "--bake");
+  if (bakeMs !== undefined && bakeMs > maxBakeMs) throw new CliError(`--bake '${values.bake}' is longer than 1h, the longest bake fleet waits. Fix: e.g. --bake 5m`, 2);
+  return { bakeMs, watchAlarms: values["no-alarms"] !== false };
+}
 
 /** Progress lines go to stderr so `--json` output on stdout stays parseable; a closed stderr drops them. */
 export const progress: Progress = (line) => err(`${line}\n`);

@@ -37,7 +37,7 @@ export async function readRolloutState(store: ReleaseStore, stacks: string[], lo
     const regions = interrupted.filter((region) => region.stack === stack);
     err(
       `fleet: warning: stack ${stack} has an unfinished rollout (${[...new Set(regions.map((r) => r.rollout))].join(", ")}): ` +
-        `${regions.map((r) => `${r.key} may be on ${r.from ?? "no release"} or ${r.to} (since ${r.since})`).join("; ")}. ` +
+        `${regions.map((r) => `${r.key} may be on ${r.from ?? "no release"} or ${r.to}${r.weight !== undefined ? ` or in a canary step sending ${r.weight}% to ${r.to}` : ""} (since ${r.since})`).join("; ")}. ` +
         `Fix: 'fleet rollback${flag} --stack ${stack}' puts them back on the first, or run the interrupted command again to complete it\n`,
     );
   }

@@ -3,7 +3,7 @@
  * `FLEET_TEST_CRASH_AT=<step>` (the first time the step is reached) or `<step>:<n>` (the n-th time, e.g. the
  * second wave's). Test-only: nothing reads it but {@link crashPoint}.
  */
-export const crashSteps = ["before-intent", "after-intent", "after-change", "after-smoke", "after-outcome", "during-revert"] as const;
+export const crashSteps = ["before-intent", "after-intent", "after-shift", "during-bake", "after-change", "after-smoke", "after-outcome", "during-revert"] as const;
 export type CrashStep = (typeof crashSteps)[number];
 
 const reached = new Map<CrashStep, number>();

@@ -8,7 +8,7 @@ import type { ReleaseStore } from "../artifacts/store/store";
 import type { LiveRegion, Target } from "../targets/target";
 import { type ProbesOf, storedProbes } from "./probes";
 import { smokeRegions, type SmokeResult } from "./smoke";
-import { planRollout } from "./waves";
+import { planRollout, summarizePlan, type PlanOptions, type PlanSummary } from "./waves";
 
 /** What `fleet promote` is about to do, shown before it asks and printed by `--dry-run`. */
 export interface PromotionPlan {
@@ -21,8 +21,10 @@ export interface PromotionPlan {
   current: LiveRegion[];
   /** Differences from each release the destination serves now to the promoted one. */
   api: { base: Digest | null; changes: ApiChange[]; note?: string }[];
-  /** The destination's regions, wave by wave. */
+  /** The destination's regions to change, wave by wave (waves with nothing to change left out). */
   waves: string[][];
+  /** The whole plan: every wave with its regions, the canary steps, the bakes and the time they take. */
+  rollout: PlanSummary;
   /** Destination regions an unfinished rollout left in doubt: redone, whatever they seem to serve. */
   unfinished: InterruptedRegion[];
 }
@@ -37,6 +39,8 @@ export interface PromotionCheckOptions {
   probes?: ProbesOf;
   /** What unfinished rollouts left in doubt (`interruptedRegions` of the ledger). @default none */
   unfinished?: InterruptedRegion[];
+  /** How the rollout will run (`--bake`). */
+  plan?: PlanOptions<LiveRegion>;
 }
 
 /**
@@ -82,8 +86,9 @@ export async function planPromotion(options: PromotionCheckOptions): Promise<Pro
   if (breaking.length > 0 && !options.allowBreaking) {
     throw new FleetError(`${digest} breaks the API ${destination.stage.stack} serves:\n  ${breaking.map((c) => c.message).join("\n  ")}\npass --allow-breaking to promote anyway`);
   }
-  const waves = planRollout(destination.stage.config.rollout, current, (r) => r.release !== digest || unfinished.some((u) => u.key === r.key)).waves.map((wave) => wave.regions.map((r) => r.key));
-  return { from, to: destination.stage.stack, digest, sourceSmoke, current, api, waves: waves.filter((wave) => wave.length > 0), unfinished };
+  const rollout = planRollout(destination.stage.config.rollout, current, (r) => r.release !== digest || unfinished.some((u) => u.key === r.key), { splits: (r) => r.release !== undefined, ...options.plan });
+  const waves = rollout.waves.map((wave) => wave.regions.map((r) => r.key)).filter((wave) => wave.length > 0);
+  return { from, to: destination.stage.stack, digest, sourceSmoke, current, api, waves, rollout: summarizePlan(rollout), unfinished };
 }
 
 /**

@@ -36,8 +36,11 @@ export interface SmokeResult {
 export interface SmokeOptions {
   /** The probes of the release the region should serve. */
   probes: Probes;
-  /** The digest the region must answer with; undefined checks only that it answers with one. */
-  expect?: Digest;
+  /**
+   * The digest the region must answer with (during a canary step, either of two); undefined checks only that it
+   * answers with one.
+   */
+  expect?: Digest | readonly Digest[];
   /** Per request. @default 10 s */
   timeoutMs?: number;
 }
@@ -76,7 +79,8 @@ export async function smokeRegion(region: LiveRegion, options: SmokeOptions): Pr
   const answeredFrom = health.headers.get("x-fleet-region");
   if (answeredFrom === null) fail(`GET ${probes.health} carries no x-fleet-region header: the endpoint does not run fleet's Lambda adapter`);
   else if (answeredFrom !== region.region) fail(`GET ${probes.health} was answered from region ${answeredFrom}, expected ${region.region}`);
-  if (options.expect && result.release !== options.expect) fail(`GET ${probes.health} answered with release ${result.release ?? "(none)"}, expected ${options.expect}`);
+  const expected: readonly string[] = options.expect === undefined ? [] : typeof options.expect === "string" ? [options.expect] : options.expect;
+  if (expected.length > 0 && !expected.includes(result.release ?? "")) fail(`GET ${probes.health} answered with release ${result.release ?? "(none)"}, expected ${expected.join(" or ")}`);
 
   if (probes.openapi) {
     const openapi = await call(base, { method: "GET", path: probes.openapi }, timeoutMs);

@@ -18,11 +18,16 @@ export interface InterruptedRegion {
   to: Digest;
   /** When the first unfinished intent was written. */
   since: string;
+  /**
+   * The canary step it was last set to (percent of requests to `to`, the rest to `from`), when it was stopped in
+   * one; absent when it never got one (then it serves `from` or `to` alone).
+   */
+  weight?: number;
 }
 
 /**
  * Every region left in doubt, from the ledger alone: per region, the intents not followed by an outcome of the same
- * rollout. Rollouts in `running` (they hold a live lock) are under way, not interrupted, and are left out. A
+ * rollout (canary and bake records do not end it: a canary step is the region in doubt at a weight). Rollouts in `running` (they hold a live lock) are under way, not interrupted, and are left out. A
  * rollout that redoes an unfinished region writes its own intent with the same `from`, so a chain of interrupted
  * rollouts still names the digest the region had before the first of them.
  */
@@ -42,7 +47,10 @@ export function interruptedRegions(records: LedgerRecord[], running: ReadonlySet
         to: record.to,
         since: pending ? pending.since : record.time,
       });
-    } else if (pending && record.rollout === pending.rollout) open.delete(id);
+    } else if (pending && record.rollout === pending.rollout) {
+      if (record.step === "outcome") open.delete(id);
+      else if (record.step === "canary") pending.weight = record.weight;
+    }
   }
   return [...open.values()].filter((region) => !running.has(region.rollout));
 }

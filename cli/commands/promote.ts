@@ -1,5 +1,5 @@
 import { actor } from "../../artifacts/git";
-import { asCli, confirm, durationArg, finishRollout, lockOptions, progress, stageForTarget, stageOf, storeOf, targetOf, targetOptions } from "../release-support";
+import { asCli, confirm, durationArg, finishRollout, lockOptions, progress, rolloutArgs, rolloutOptions, stageForTarget, stageOf, storeOf, targetOf, targetOptions } from "../release-support";
 import { formatPlan } from "../format";
 import { planPromotion } from "../../rollout/plans";
 import { rollout } from "../../rollout/rollout";
@@ -13,12 +13,14 @@ import { listStageFiles } from "../../core/stage-file";
 
 export default defineCommand({
   summary: "Move the exact release one stack runs into another, region by region, with smoke gates",
-  synopsis: "--from <stack> --to <stack> [--local] [--yes] [--dry-run] [--allow-breaking] [--wait <duration>] [--json]",
+  synopsis: "--from <stack> --to <stack> [--local] [--yes] [--dry-run] [--allow-breaking] [--bake <duration>] [--no-alarms] [--wait <duration>] [--json]",
   description: `Reads the digest live in --from and refuses unless every region there serves it and passes smoke, the artifact
 is in the store with its sha256 intact, and its OpenAPI document breaks nothing --to serves now (removed
-operation, new required input, narrowed type). Then rolls out: the first region of --to alone, smoke, then the
-rest; at the first failure every changed region goes back to its previous digest. Every region is recorded in
-the ledger, before it changes and after.
+operation, new required input, narrowed type). Then rolls out in the waves of --to's fleet:rollout: each region
+through the canary steps, then all traffic and smoke; a bake after each step and each wave (the probes as
+synthetic traffic, the region's alarms watched). At the first failure every changed region goes back to its
+previous digest (a canary's weight to 0 first). The ledger records every region before it changes, each canary
+step, each bake and every outcome. --dry-run prints the plan: waves, canary steps, bakes and the time they take.
 
 One rollout per stack: the lock of --to is held from the plan to the report; another rollout of it refuses,
 naming the holder (or waits, with --wait). Ctrl-C, SIGTERM, SIGHUP or a closed output finish or revert the region
@@ -30,6 +32,7 @@ skipped as already there.`,
     yes: { type: "boolean", description: "do not ask for confirmation (required when stdin is not a terminal)" },
     "dry-run": { type: "boolean", description: "print the plan (and, for real accounts, run pulumi preview) and change nothing" },
     "allow-breaking": { type: "boolean", description: "promote even when the API has breaking changes" },
+    ...rolloutOptions,
     ...lockOptions,
     ...targetOptions,
   },
@@ -49,6 +52,7 @@ skipped as already there.`,
     const destination = stageOf(values.to, "--to", example);
     const store = storeOf(values.store);
     const waitMs = durationArg(values.wait, "--wait");
+    const { bakeMs, watchAlarms } = rolloutArgs(values);
     const from = targetOf(source, values.local, store);
     const to = targetOf(destination, values.local, store);
     const interrupt = interruptSignal();
@@ -60,7 +64,7 @@ skipped as already there.`,
         : await asCli(() => lockForRollout(store, destination.stack, { waitMs, local: values.local, signal: interrupt.signal }));
       lock = session.lock;
       progress(`checking ${source.stack}: one digest everywhere, smoke, artifact, API…`);
-      const plan = await asCli(() => planPromotion({ source: from, destination: to, store, allowBreaking: values["allow-breaking"] === true, unfinished: session.interrupted }));
+      const plan = await asCli(() => planPromotion({ source: from, destination: to, store, allowBreaking: values["allow-breaking"] === true, unfinished: session.interrupted, plan: { bakeMs } }));
       const current = [...plan.current.flatMap((r) => (r.release ? [r.release] : [])), ...plan.unfinished.flatMap((r) => (r.from ? [r.from] : []))];
       if (!session.lock) {
         // Real accounts: let Pulumi show the resource changes too (streamed on stderr).
@@ -78,7 +82,7 @@ skipped as already there.`,
       await asCli(() => stageForTarget(to, store, [plan.digest, ...current]));
       const held = session.lock;
       const report = await asCli(async () =>
-        rollout({ target: to, action: "promote", desired, store, who: await actor(), progress, signal: AbortSignal.any([interrupt.signal, held.lost]), id: held.id, unfinished: plan.unfinished }),
+        rollout({ target: to, action: "promote", desired, store, who: await actor(), progress, signal: AbortSignal.any([interrupt.signal, held.lost]), id: held.id, unfinished: plan.unfinished, bakeMs, watchAlarms }),
       );
       return finishRollout(report, values.json, interrupt);
     } finally {

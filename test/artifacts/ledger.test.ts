@@ -24,7 +24,7 @@ describe("the ledger (artifacts/ledger.ts)", () => {
       JSON.stringify(outcome("moon-base-1")),
       JSON.stringify(outcome("eu-west-1", { rollout: "../x" })),
       JSON.stringify({ ...outcome("eu-west-1"), extra: 1 }),
-      JSON.stringify({ ...outcome("eu-west-1"), step: "bake" }),
+      JSON.stringify({ ...outcome("eu-west-1"), step: "hook" }),
       "",
       JSON.stringify(outcome("ap-south-1")),
     ];
@@ -38,7 +38,7 @@ describe("the ledger (artifacts/ledger.ts)", () => {
       "ledger.jsonl:6: skipped an unreadable ledger record (region: is not an AWS region)",
       "ledger.jsonl:7: skipped an unreadable ledger record (rollout: is not a rollout id)",
       'ledger.jsonl:8: skipped an unreadable ledger record (record: Unrecognized key: "extra")',
-      "ledger.jsonl:9: skipped an unreadable ledger record (step: Invalid discriminator value. Expected 'intent' | 'outcome')",
+      "ledger.jsonl:9: skipped an unreadable ledger record (step: Invalid discriminator value. Expected 'intent' | 'outcome' | 'canary' | 'bake')",
     ]);
   });
 

@@ -25,6 +25,8 @@ const [wave1, wave2] = planRollout(loadStage("prod").config.rollout, prod, () =>
 const cases = [
   { step: "before-intent", release: "next", inDoubt: [] },
   { step: "after-intent", release: "next", inDoubt: wave1! },
+  // Mid-canary: prod's canary [10] sends 10% of us-east-1's requests to the new release.
+  { step: "after-shift", release: "next", inDoubt: wave1! },
   { step: "after-change", release: "next", inDoubt: wave1! },
   { step: "after-smoke", release: "next", inDoubt: wave1! },
   { step: "after-change:2", release: "next", inDoubt: wave2! },
@@ -34,14 +36,15 @@ const cases = [
 
 interface Run {
   crash: CliResult;
-  /** `.fleet/local/prod.json` right after the crash. */
+  /** `.fleet/local/prod.json` right after the crash: each region's release, and its canary step if in one. */
   state: Record<string, string>;
+  canaries: Record<string, unknown>;
   ledger: { records: LedgerRecord[]; warnings: string[] };
   status: CliResult;
   unlock: CliResult;
   rollback: CliResult | undefined;
   /** After unlock and rollback: the state, what the ledger leaves in doubt, the lock. */
-  after: { state: Record<string, string>; inDoubt: InterruptedRegion[]; locked: boolean };
+  after: { state: Record<string, string>; canaries: Record<string, unknown>; inDoubt: InterruptedRegion[]; locked: boolean };
 }
 
 /**
@@ -65,7 +68,7 @@ describe("a rollout killed at each of its steps (real processes, SIGKILL at the 
       releases[name] = (await createRelease({ store, bundleDir: dir, probes: testProbes })).digest;
       await rm(dir, { recursive: true, force: true });
     }
-    const deployed = await runCli(["deploy", "--local", "--stack", "prod", "--release", releases.base], { env: envOf(baseline) });
+    const deployed = await runCli(["deploy", "--local", "--stack", "prod", "--release", releases.base, "--bake", "0s"], { env: envOf(baseline) });
     assert.equal(deployed.code, 0, deployed.stderr);
     // Four at a time: each run serves prod's four regions.
     const queue = [...cases];
@@ -89,7 +92,7 @@ describe("a rollout killed at each of its steps (real processes, SIGKILL at the 
       const status = JSON.parse(run.status.stdout) as { interrupted: InterruptedRegion[]; locks: { stack: string; rollout: string; stale: string | null }[] };
       const rolloutId = status.locks[0]?.rollout;
       const intents = run.ledger.records.filter((r) => r.step === "intent" && r.rollout === rolloutId).map((r) => regionKey(r.account, r.region));
-      assert.deepEqual(intents, c.step === "before-intent" ? [] : c.step === "after-intent" || c.step === "after-change" || c.step === "after-smoke" ? wave1 : c.step === "after-change:2" ? wave2 : prod);
+      assert.deepEqual(intents, c.step === "before-intent" ? [] : c.step === "after-intent" || c.step === "after-shift" || c.step === "after-change" || c.step === "after-smoke" ? wave1 : c.step === "after-change:2" ? wave2 : prod);
 
       // Every region is on a digest the ledger explains: one its unfinished intent names, else its last outcome's.
       for (const key of prod) {
@@ -101,6 +104,12 @@ describe("a rollout killed at each of its steps (real processes, SIGKILL at the 
 
       // status shows the interruption exactly when there is one, and the lock the killed process left, as stale.
       assert.deepEqual(status.interrupted.map((r) => [r.key, r.from, r.to]), c.inDoubt.map((key) => [key, releases.base, releases[c.release]]));
+      // A region in doubt that got its canary step is reported with the step's weight (its ledger record): it may
+      // be in it still (killed right after the shift, and then it is), or past it.
+      const midCanary = c.step === "after-shift";
+      assert.deepEqual(status.interrupted.map((r) => r.weight), c.inDoubt.map(() => (c.step === "after-intent" ? undefined : 10)));
+      assert.deepEqual(Object.keys(run.canaries), midCanary ? wave1 : []);
+      if (midCanary) assert.match(run.status.stderr, /222222222222\/us-east-1 may be on \S+ or \S+ or in a canary step sending 10% to /);
       assert.match(run.status.stderr, c.inDoubt.length > 0 ? /stack prod has an unfinished rollout/ : /^(?![\s\S]*unfinished rollout)/);
       assert.deepEqual(status.locks.map((l) => [l.stack, /^pid \d+ is no longer running/.test(l.stale ?? "")]), [["prod", true]]);
 
@@ -108,7 +117,7 @@ describe("a rollout killed at each of its steps (real processes, SIGKILL at the 
       assert.equal(run.unlock.code, 0, run.unlock.stderr);
       if (run.rollback) assert.equal(run.rollback.code, 0, run.rollback.stderr);
       assert.deepEqual(run.after.state, Object.fromEntries(prod.map((key) => [key, releases.base])));
-      assert.deepEqual([run.after.inDoubt, run.after.locked], [[], false]);
+      assert.deepEqual([run.after.inDoubt, run.after.locked, run.after.canaries], [[], false, {}]);
     });
   }
 });
@@ -121,18 +130,24 @@ async function stateOf(dir: string): Promise<Record<string, string>> {
   return (JSON.parse(await readFile(path.join(dir, "local", "prod.json"), "utf8")) as { releases: Record<string, string> }).releases;
 }
 
+async function canariesOf(dir: string): Promise<Record<string, unknown>> {
+  return (JSON.parse(await readFile(path.join(dir, "local", "prod.json"), "utf8")) as { canaries?: Record<string, unknown> }).canaries ?? {};
+}
+
 /** From a copy of the baseline: the deploy that dies at `step`, what is left, then unlock, rollback and status. */
 async function crashAndRecover(root: string, baseline: string, step: string, release: Digest, rollBack: boolean): Promise<Run> {
   const dir = path.join(root, step.replace(":", "-"));
   await cp(baseline, dir, { recursive: true });
   const env = envOf(dir);
-  const crash = await runCli(["deploy", "--local", "--stack", "prod", "--release", release], { env: { ...env, FLEET_TEST_CRASH_AT: step } });
+  // No bake: the crash points are the same with one, and bakes are tested with short ones (test/rollout/progressive.test.ts).
+  const crash = await runCli(["deploy", "--local", "--stack", "prod", "--release", release, "--bake", "0s"], { env: { ...env, FLEET_TEST_CRASH_AT: step } });
   const state = await stateOf(dir);
+  const canaries = await canariesOf(dir);
   const ledger = await new LocalReleaseStore(path.join(dir, "releases")).ledger();
   const status = await runCli(["status", "--local", "--stack", "prod", "--json"], { env });
   const unlock = await runCli(["unlock", "--stack", "prod", "--yes"], { env });
-  const rollback = rollBack ? await runCli(["rollback", "--local", "--stack", "prod", "--yes", "--json"], { env }) : undefined;
+  const rollback = rollBack ? await runCli(["rollback", "--local", "--stack", "prod", "--yes", "--json", "--fast"], { env }) : undefined;
   const store = new LocalReleaseStore(path.join(dir, "releases"));
-  const after = { state: await stateOf(dir), inDoubt: interruptedRegions((await store.ledger()).records), locked: (await store.readLock("prod")) !== undefined };
-  return { crash, state, ledger, status, unlock, rollback, after };
+  const after = { state: await stateOf(dir), canaries: await canariesOf(dir), inDoubt: interruptedRegions((await store.ledger()).records), locked: (await store.readLock("prod")) !== undefined };
+  return { crash, state, canaries, ledger, status, unlock, rollback, after };
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { Digest } from "../../core/digest";
 import { formatCall, formatPlan, formatRollout } from "../../cli/format";
 import type { PromotionPlan } from "../../rollout/plans";
+import { planRollout, summarizePlan } from "../../rollout/waves";
 import type { RegionOutcome, RolloutReport } from "../../rollout/rollout";
 import type { RegionAnswer } from "../../targets/call-regions";
 
@@ -49,17 +50,28 @@ describe("formatRollout", () => {
 });
 
 describe("formatPlan", () => {
+  const rollout = (keys: string[]) => summarizePlan(planRollout({ waves: [{ count: 1 }, { percent: 100 }], bake: 300_000, canary: [10] }, keys.map((key) => ({ key })), () => true));
   it("lines the destination's regions up in one column, whatever the length of their keys", () => {
     const region = (name: string) => ({ key: `222222222222/${name}`, account: "222222222222", region: name, url: undefined, release: undefined });
-    const plan: PromotionPlan = { from: "dev", to: "prod", digest: b, sourceSmoke: [], current: [region("us-east-1"), region("eu-central-1")], api: [], waves: [["222222222222/us-east-1"], ["222222222222/eu-central-1"]], unfinished: [] };
+    const plan: PromotionPlan = { from: "dev", to: "prod", digest: b, sourceSmoke: [], current: [region("us-east-1"), region("eu-central-1")], api: [], waves: [["222222222222/us-east-1"], ["222222222222/eu-central-1"]], rollout: rollout(["222222222222/us-east-1", "222222222222/eu-central-1"]), unfinished: [] };
     const rows = formatPlan(plan).split("\n").filter((line) => line.includes(" -> "));
     assert.deepEqual(rows.map((line) => line.indexOf("(no release)")), [31, 31]);
+  });
+
+  it("prints each wave with its size and regions, the steps per region and the time the bakes take", () => {
+    const region = (name: string) => ({ key: `222222222222/${name}`, account: "222222222222", region: name, url: undefined, release: undefined });
+    const keys = ["us-east-1", "us-west-2", "eu-west-1"].map((name) => `222222222222/${name}`);
+    const plan: PromotionPlan = { from: "dev", to: "prod", digest: b, sourceSmoke: [], current: keys.map((key) => region(key.split("/")[1]!)), api: [], waves: [], rollout: rollout(keys), unfinished: [] };
+    const text = formatPlan(plan);
+    assert.match(text, /\n  waves:\n    1\. 1    222222222222\/us-east-1\n    2\. 100% 222222222222\/us-west-2, 222222222222\/eu-west-1\n/);
+    // Two waves of one group each, one canary step: (1 + 1) per wave, 4 bakes of 5m.
+    assert.match(text, /\n  per region: 10%, then 100%, a bake of 5m after each step and after each wave \(probes as synthetic traffic, alarms watched\)\n  expected duration: at least 20m \(4 bakes of 5m\), plus each wave's deploys and smoke\n/);
   });
 
   it("shows a region an unfinished rollout left on either digest as redone, never as already there", () => {
     const region = { key: "222222222222/us-east-1", account: "222222222222", region: "us-east-1", url: undefined, release: b };
     const unfinished = [{ rollout: "20261201T000000Z-0000abcd", stack: "prod", key: region.key, account: region.account, region: region.region, from: a, to: b, since: "2026-12-01T00:00:00.000Z" }];
-    const plan: PromotionPlan = { from: "dev", to: "prod", digest: b, sourceSmoke: [], current: [region], api: [], waves: [[region.key]], unfinished };
+    const plan: PromotionPlan = { from: "dev", to: "prod", digest: b, sourceSmoke: [], current: [region], api: [], waves: [[region.key]], rollout: rollout([region.key]), unfinished };
     const text = formatPlan(plan);
     assert.match(text, new RegExp(`222222222222/us-east-1  ${a} or ${b} \\(unfinished rollout 20261201T000000Z-0000abcd\\) -> ${b}, redone`));
     assert.doesNotMatch(text, /already there/);

@@ -40,7 +40,7 @@ describe("a rollout ended by a signal or a closed pipe (real child processes)", 
       await rm(dir, { recursive: true, force: true });
     }
     for (const [stack, release] of [["prod", a], ["dev", b]] as const) {
-      const deployed = await runCli(["deploy", "--local", "--stack", stack, "--release", release], { env: envOf(baseline) });
+      const deployed = await runCli(["deploy", "--local", "--stack", stack, "--release", release, "--bake", "0s"], { env: envOf(baseline) });
       assert.equal(deployed.code, 0, deployed.stderr);
     }
   });
@@ -57,7 +57,7 @@ describe("a rollout ended by a signal or a closed pipe (real child processes)", 
 
   /** `fleet promote --local --from dev --to prod --yes --json`, sent `signal` once prod's first region is changing. */
   function promoteAndSend(env: NodeJS.ProcessEnv, signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-    const child = spawn(process.execPath, [bin, "promote", "--local", "--from", "dev", "--to", "prod", "--yes", "--json"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [bin, "promote", "--local", "--from", "dev", "--to", "prod", "--yes", "--json", "--bake", "0s"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     let sent = false;
@@ -87,7 +87,8 @@ describe("a rollout ended by a signal or a closed pipe (real child processes)", 
     assert.deepEqual(report.regions.map((r) => [r.key, r.result, r.live]), [[prod[0], "rolled back", a], ...prod.slice(1).map((key) => [key, "untouched", a])]);
     assert.deepEqual(await stateOf(env), everywhere(a));
     const steps = (await new LocalReleaseStore(env.FLEET_STORE!).ledger()).records.filter((r) => r.rollout === report.rollout).map((r) => `${r.step} ${r.region}`);
-    assert.deepEqual(steps, ["intent us-east-1", "outcome us-east-1", "outcome us-west-2", "outcome eu-west-1", "outcome eu-central-1"]);
+    // prod's canary [10]: the region's canary step came before its change, which the signal found in flight.
+    assert.deepEqual(steps, ["intent us-east-1", "canary us-east-1", "outcome us-east-1", "outcome us-west-2", "outcome eu-west-1", "outcome eu-central-1"]);
     const status = await statusOf(env);
     assert.deepEqual([status.interrupted, status.locks], [[], []]);
   });
@@ -103,16 +104,16 @@ describe("a rollout ended by a signal or a closed pipe (real child processes)", 
 
     const refused = await runCli(["promote", "--local", "--from", "dev", "--to", "prod", "--yes"], { env });
     assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /stack prod is locked by a rollout that is gone: fleet promote --local --from dev --to prod --yes --json \(rollout \S+\) by .*\(stale: pid \d+ is no longer running on .*\).*Fix: .*'fleet unlock --stack prod'/);
+    assert.match(refused.stderr, /stack prod is locked by a rollout that is gone: fleet promote --local --from dev --to prod --yes --json --bake 0s \(rollout \S+\) by .*\(stale: pid \d+ is no longer running on .*\).*Fix: .*'fleet unlock --stack prod'/);
 
     assert.equal((await runCli(["unlock", "--stack", "prod", "--yes"], { env })).code, 0);
     const plan = await runCli(["promote", "--local", "--from", "dev", "--to", "prod", "--dry-run"], { env });
     assert.equal(plan.code, 0, plan.stderr);
     assert.match(plan.stdout, new RegExp(`222222222222/us-east-1 +${a} or ${b} \\(unfinished rollout \\S+\\) -> ${b}, redone`));
-    assert.match(plan.stdout, /waves:\n {4}1\. 222222222222\/us-east-1\n/);
+    assert.match(plan.stdout, /waves:\n {4}1\. 1 {4}222222222222\/us-east-1\n/);
     assert.doesNotMatch(plan.stdout, /already there/);
 
-    const again = await runCli(["promote", "--local", "--from", "dev", "--to", "prod", "--yes", "--json"], { env });
+    const again = await runCli(["promote", "--local", "--from", "dev", "--to", "prod", "--yes", "--json", "--bake", "0s"], { env });
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stderr, /stack prod: this rollout takes over 222222222222\/us-east-1 from the unfinished one/);
     const report = JSON.parse(again.stdout) as { regions: { key: string; result: string; recovers?: string }[] };
@@ -123,9 +124,9 @@ describe("a rollout ended by a signal or a closed pipe (real child processes)", 
 
   it("EPIPE (`fleet deploy … 2>&1 | head -1`): stops as on Ctrl-C, puts changed regions back, records it and exits 141 without a crash", async () => {
     const env = await copy("epipe");
-    const { stdout } = await promisify(execFile)("bash", ["-c", `"${process.execPath}" "${bin}" deploy --local --stack prod --release ${b} 2>&1 | head -1; echo "fleet exited \${PIPESTATUS[0]}"`], { env: { ...process.env, ...env } });
+    const { stdout } = await promisify(execFile)("bash", ["-c", `"${process.execPath}" "${bin}" deploy --local --stack prod --release ${b} --bake 0s 2>&1 | head -1; echo "fleet exited \${PIPESTATUS[0]}"`], { env: { ...process.env, ...env } });
     const [first, exit] = stdout.trimEnd().split("\n");
-    assert.match(first!, /^prod 222222222222\/us-east-1: deploying|^stack prod/);
+    assert.match(first!, /^prod: wave 1\/3 \(1\): 222222222222\/us-east-1|^prod 222222222222\/us-east-1: deploying|^stack prod/);
     assert.equal(exit, "fleet exited 141");
     assert.deepEqual(await stateOf(env), everywhere(a));
     // The closed pipe is noticed at the next write: in wave 1 or a moment later, in a later wave. Either way every
@@ -145,7 +146,7 @@ describe("a rollout ended by a signal or a closed pipe (real child processes)", 
 
   it("a stdout closed before the report: the rollout completes and its report goes to stderr", async () => {
     const env = await copy("closed-stdout");
-    const { stdout } = await promisify(execFile)("bash", ["-c", `"${process.execPath}" "${bin}" deploy --local --stack prod --release ${b} 2>"$ERR" | true; echo "fleet exited \${PIPESTATUS[0]}"`], {
+    const { stdout } = await promisify(execFile)("bash", ["-c", `"${process.execPath}" "${bin}" deploy --local --stack prod --release ${b} --bake 0s 2>"$ERR" | true; echo "fleet exited \${PIPESTATUS[0]}"`], {
       env: { ...process.env, ...env, ERR: path.join(env.FLEET_LOCAL_DIR!, "..", "stderr.txt") },
     });
     assert.equal(stdout.trim(), "fleet exited 0");

@@ -44,10 +44,17 @@ describe("fleet release workflow with --local (CLI, end to end)", function () {
 
     const dryRun = await fleet("promote", "--local", "--from", "dev", "--to", "prod", "--dry-run");
     assert.equal(dryRun.code, 0, dryRun.stderr);
-    // Pulumi.prod.yaml's waves [1, 50%, 100%] over its 4 account × regions.
-    assert.match(dryRun.stdout, /waves:\n    1\. 222222222222\/us-east-1\n    2\. 222222222222\/us-west-2\n    3\. 333333333333\/eu-west-1, 333333333333\/eu-central-1/);
+    // Pulumi.prod.yaml's waves [1, 50%, 100%] over its 4 account × regions, bake 5m, canary [10] (none on a first deploy).
+    assert.match(dryRun.stdout, /waves:\n    1\. 1    222222222222\/us-east-1\n    2\. 50%  222222222222\/us-west-2\n    3\. 100% 333333333333\/eu-west-1, 333333333333\/eu-central-1\n/);
+    assert.match(dryRun.stdout, /per region: 10%, then 100%, a bake of 5m after each step and after each wave .*\n  expected duration: at least 15m \(3 bakes of 5m\)/);
+    const dryJson = await fleet("promote", "--local", "--from", "dev", "--to", "prod", "--dry-run", "--json", "--bake", "1m");
+    assert.equal(dryJson.code, 0, dryJson.stderr);
+    const { plan } = JSON.parse(dryJson.stdout) as { plan: { rollout: { waves: { size: string; regions: string[] }[]; canary: number[]; bake: string; bakes: number; expected: string } } };
+    assert.deepEqual(plan.rollout.waves.map((w) => [w.size, w.regions.length]), [["1", 1], ["50%", 1], ["100%", 2]]);
+    assert.deepEqual([plan.rollout.canary, plan.rollout.bake, plan.rollout.bakes, plan.rollout.expected], [[10], "1m", 3, "3m"]);
 
-    const promote = await fleet("promote", "--local", "--from", "dev", "--to", "prod", "--yes", "--json");
+    // No bake here: the bake itself is tested with short bakes (test/rollout/progressive.test.ts).
+    const promote = await fleet("promote", "--local", "--from", "dev", "--to", "prod", "--yes", "--json", "--bake", "0s");
     assert.equal(promote.code, 0, promote.stderr);
     const promoted = JSON.parse(promote.stdout) as { regions: { key: string; result: string; live: string }[] };
     assert.deepEqual(promoted.regions.map((r) => [r.result, r.live]), Array(4).fill(["changed", digest]));

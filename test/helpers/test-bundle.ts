@@ -11,6 +11,11 @@ export interface TestBundleOptions {
   crashInRegion?: string;
   /** `/health` takes 3 s in this region: the region that times out. */
   slowInRegion?: string;
+  /**
+   * Every n-th request to each path answers 500 (counted per path and per worker): with 3, one request in three
+   * fails, yet one smoke round (each probe once) passes.
+   */
+  failEvery?: number;
   /** Document `lang` as accepting `en` only (the handler still answers): a narrowed input, a breaking change. */
   narrowLang?: boolean;
   /** Each request writes a line of fleet's access log (JSON, as the adapter's middleware does) and `plain <path>`. */
@@ -56,6 +61,8 @@ export async function writeTestBundle(options: TestBundleOptions): Promise<strin
 const openapi = ${JSON.stringify(testOpenApi(options))};
 const failInRegion = ${JSON.stringify(options.failInRegion ?? null)};
 const slowInRegion = ${JSON.stringify(options.slowInRegion ?? null)};
+const failEvery = ${JSON.stringify(options.failEvery ?? null)};
+const served = new Map();
 if (process.env.AWS_REGION === ${JSON.stringify(options.crashInRegion ?? null)}) throw new Error("cannot start in " + process.env.AWS_REGION);
 const fleet = { "x-fleet-release": process.env.FLEET_RELEASE || "dev", "x-fleet-region": process.env.AWS_REGION || "local" };
 const json = (statusCode, body) => ({ statusCode, headers: { "content-type": "application/json", ...fleet }, body: JSON.stringify(body) });
@@ -66,6 +73,10 @@ exports.handler = async (event) => {
   if (logs) {
     console.log(JSON.stringify({ level: "info", method: event.requestContext?.http?.method ?? event.httpMethod, path, status: 200, latencyMs: 1 }));
     console.log("plain " + path);
+  }
+  if (failEvery !== null) {
+    served.set(path, (served.get(path) ?? 0) + 1);
+    if (served.get(path) % failEvery === 0) return json(500, { title: "Internal Server Error", status: 500 });
   }
   if (path === "/echo") {
     const body = event.body == null ? null : event.isBase64Encoded ? Buffer.from(event.body, "base64").toString("utf8") : event.body;

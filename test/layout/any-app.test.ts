@@ -92,7 +92,8 @@ describe("fleet for any Koa app: a fixture app in app/ with its fleet.config.ts,
       });
 
       it("promotes dev's digest to every prod region", async () => {
-        const promote = await fleet("promote", "--local", "--from", "dev", "--to", "prod", "--yes", "--json");
+        // No bake (prod's is 5m): bakes are tested with short ones in test/rollout/progressive.test.ts.
+        const promote = await fleet("promote", "--local", "--from", "dev", "--to", "prod", "--yes", "--json", "--bake", "0s");
         assert.equal(promote.code, 0, promote.stderr);
         const report = JSON.parse(promote.stdout) as { ok: boolean; regions: { result: string; live: string }[] };
         assert.equal(report.ok, true);

@@ -68,7 +68,8 @@ describe("fleet start --deployed with deploy --local (two processes)", function 
       const body = (await (await fetch(new URL("health", e.url))).json()) as { release: string };
       assert.equal(body.release, first);
     }
-    const promote = await runCli(["promote", "--local", "--from", "dev", "--to", "prod", "--yes"], { env });
+    // No bake (prod's is 5m): bakes are tested with short ones in test/rollout/progressive.test.ts.
+    const promote = await runCli(["promote", "--local", "--from", "dev", "--to", "prod", "--yes", "--bake", "0s"], { env });
     assert.equal(promote.code, 0, promote.stderr);
     assert.match(promote.stdout, /promote prod: done/);
     const redeploy = await runCli(["deploy", "--local", "--stack", "dev", "--release", second], { env });
@@ -80,7 +81,7 @@ describe("fleet start --deployed with deploy --local (two processes)", function 
   });
 
   it("on Ctrl-C during a promotion puts the region in flight back, leaves the rest untouched and exits 130", async () => {
-    const child = spawn(process.execPath, [bin, "promote", "--local", "--from", "dev", "--to", "prod", "--yes"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [bin, "promote", "--local", "--from", "dev", "--to", "prod", "--yes", "--bake", "0s"], { env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
