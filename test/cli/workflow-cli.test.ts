@@ -79,8 +79,13 @@ describe("fleet release workflow with --local (CLI, end to end)", function () {
     const byPrefix = await fleet("rollback", "--local", "--stack", "prod", "--to", prefix, "--dry-run", "--json");
     assert.equal(byPrefix.code, 0, byPrefix.stderr);
     assert.deepEqual((JSON.parse(byPrefix.stdout) as { regions: { to: string }[] }).regions.map((r) => r.to), Array(4).fill(digest));
-    const bare = await fleet("rollback", "--local", "--stack", "prod", "--to", digest.slice("sha256:".length, "sha256:".length + 16).toUpperCase(), "--dry-run", "--json");
+    // The plan follows prod's fleet:rollout; --fast keeps its waves and drops the canary steps and bakes.
+    const planned = (JSON.parse(byPrefix.stdout) as { rollout: { canary: number[]; bake: string } }).rollout;
+    assert.deepEqual([planned.canary, planned.bake], [[10], "5m"]);
+    const bare = await fleet("rollback", "--local", "--stack", "prod", "--to", digest.slice("sha256:".length, "sha256:".length + 16).toUpperCase(), "--dry-run", "--json", "--fast");
     assert.equal(bare.code, 0, bare.stderr);
+    const fast = (JSON.parse(bare.stdout) as { rollout: { waves: { size: string }[]; canary: number[]; bakes: number } }).rollout;
+    assert.deepEqual([fast.waves.map((w) => w.size), fast.canary, fast.bakes], [["1", "50%", "100%"], [], 0]);
 
     const short = await fleet("rollback", "--local", "--stack", "prod", "--to", digest.slice(0, "sha256:".length + 11), "--dry-run");
     assert.equal(short.code, 2);

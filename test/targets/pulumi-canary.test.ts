@@ -1,8 +1,13 @@
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import type { OutputMap, PreviewOptions, UpOptions } from "@pulumi/pulumi/automation";
+import type { LedgerRecord } from "../../artifacts/ledger";
+import type { ReleaseStore } from "../../artifacts/store/store";
 import type { Digest } from "../../core/digest";
+import { rollout, type RolloutOptions } from "../../rollout/rollout";
 import { loadStage } from "../../core/stage";
 import { readStageFileValues } from "../../core/stage-file";
 import { planStack, type Plan } from "../../stacks/plan/engine";
@@ -10,6 +15,8 @@ import type { CloudWatchLike } from "../../targets/cloudwatch-alarms";
 import type { DeployRoleTarget } from "../../targets/deploy-role";
 import { PulumiTarget, regionTargets, type PulumiStackLike } from "../../targets/pulumi-target";
 import { outputMap, previewResult, upResult } from "../helpers/automation-results";
+import { testStage } from "../helpers/stages";
+import { testProbes } from "../helpers/test-bundle";
 import { writeFixtureRelease } from "../stacks/fixture-release";
 
 /**
@@ -58,7 +65,7 @@ function modelOutputs(base: Record<string, unknown>, values: Record<string, any>
 class ProgramStack implements PulumiStackLike {
   config: Record<string, string> = { "fleet:release": a };
   ups: { target: string[] | undefined; config: Record<string, string> }[] = [];
-  private current: OutputMap;
+  current: OutputMap;
 
   constructor(private readonly base: Record<string, unknown>) {
     this.current = modelOutputs(base, fleetValues(this.config));
@@ -220,5 +227,109 @@ describe("PulumiTarget canary steps (config per step, targeted pulumi up) agains
     const bare = new ProgramStack({ endpoints: initial.outputs.endpoints });
     const none = await new PulumiTarget(prod, async () => bare, undefined, () => partial).alarms([east]);
     assert.match(none[east]!.readable ? "" : none[east]!.error, /the stack outputs name no alarm for it/);
+  });
+
+  describe("a rollout through the Pulumi target: canary steps on the alias, bakes on CloudWatch alarms (fake stack, regions on 127.0.0.1)", function () {
+    this.timeout(60_000);
+    // prod's accounts and regions, waves [1, 50%, 100%] and canary [10], without concurrency (no Lambda preflight).
+    const stage = testStage("prod", prod.config.targets.map((t) => [t.account, t.regions]), { rollout: { waves: [1, "50%", "100%"], canary: [10], bake: "5m" } });
+    const [first, second] = stage.regions.map((r) => r.key);
+    let server: Server;
+    let stack: ProgramStack;
+    let base: string;
+    const served = (key: string) => ((stack.current.versions?.value as Record<string, { release: string }>)[key]!.release);
+
+    before(async () => {
+      // Plays each region on 127.0.0.1 as fleet's adapter answers: the release live serves (the stable one during a step).
+      server = createServer((req, res) => {
+        const [, account, region, ...rest] = (req.url ?? "").split("/");
+        const route = rest.join("/");
+        const body = route === "openapi.json" ? { openapi: "3.1.0", paths: {} } : { status: "ok" };
+        res.writeHead(route === "health" || route === "openapi.json" || route.startsWith("v1/greetings/") ? 200 : 404, {
+          "content-type": "application/json",
+          "x-fleet-release": served(`${account}/${region}`),
+          "x-fleet-region": String(region),
+        });
+        res.end(JSON.stringify(body));
+      });
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    after(async () => {
+      await new Promise((resolve) => server.close(resolve));
+    });
+    beforeEach(() => {
+      stack = new ProgramStack({ endpoints: Object.fromEntries(stage.regions.map((r) => [r.key, `${base}/${r.key}/`])), alarmNames: initial.outputs.alarmNames });
+    });
+
+    /** CloudWatch as the deploy role reads it: `state` per region (a thrown error: not readable). */
+    const cloudWatch = (state: (region: string) => "OK" | "ALARM" | Error, reads: string[]) => (where: DeployRoleTarget): CloudWatchLike => ({
+      async send(command) {
+        reads.push(where.region);
+        const value = state(where.region);
+        if (value instanceof Error) throw value;
+        return { MetricAlarms: (command as DescribeAlarmsCommand).input.AlarmNames!.map((name) => ({ AlarmName: name, StateValue: name.includes("5xx-rate") ? value : "OK", StateReason: "Threshold Crossed: 1 datapoint [0.33] was greater than the threshold (0.02)." })) };
+      },
+    });
+    const run = (cloudWatchFor: (where: DeployRoleTarget) => CloudWatchLike, records: LedgerRecord[], overrides: Partial<RolloutOptions> = {}) =>
+      rollout({
+        target: new PulumiTarget(stage, async () => stack, undefined, cloudWatchFor),
+        action: "promote",
+        desired: Object.fromEntries(stage.regions.map((r) => [r.key, b])),
+        store: { location: "memory", assertWritable: async () => undefined, appendLedger: async (r: LedgerRecord[]) => void records.push(...r), ledger: async () => ({ records, warnings: [] }) } as unknown as ReleaseStore,
+        probes: async () => testProbes,
+        who: "t",
+        progress: () => undefined,
+        bakeMs: 200,
+        bakeIntervalMs: 100,
+        ...overrides,
+      });
+
+    it("per region: an up at the canary's weight, a bake reading its alarms, the up of the release alone, a bake; every wave", async () => {
+      const records: LedgerRecord[] = [];
+      const reads: string[] = [];
+      const report = await run(cloudWatch(() => "OK", reads), records);
+      assert.equal(report.ok, true, JSON.stringify(report.regions));
+      const weightOf = (up: (typeof stack.ups)[number]) => Object.entries(up.config).filter(([key]) => key.endsWith(".canaryWeight")).map(([key, value]) => `${/\["(.+)"\]/.exec(key)![1]}=${value}`);
+      assert.deepEqual(stack.ups.map((up) => [up.target, weightOf(up)]), [
+        [regionTargets("prod", [first!]), [`${first}=10`]],
+        [regionTargets("prod", [first!]), []],
+        [regionTargets("prod", [second!]), [`${second}=10`]],
+        [regionTargets("prod", [second!]), []],
+        [regionTargets("prod", stage.regions.slice(2).map((r) => r.key)), stage.regions.slice(2).map((r) => `${r.key}=10`)],
+        [regionTargets("prod", stage.regions.slice(2).map((r) => r.key)), []],
+      ]);
+      assert.ok(stage.regions.every((r) => reads.includes(r.region)), "every region's alarms were read");
+      const [w3a, w3b] = stage.regions.slice(2).map((r) => r.region);
+      const bakes = records.flatMap((r) => (r.step === "bake" ? [`${r.region} ${r.weight} ${r.result} ${r.alarms ? "alarms" : "probes only"}`] : []));
+      assert.deepEqual(bakes, [...[first, second].flatMap((key) => [10, 100].map((w) => `${key!.split("/")[1]} ${w} passed alarms`)), `${w3a} 10 passed alarms`, `${w3b} 10 passed alarms`, `${w3a} 100 passed alarms`, `${w3b} 100 passed alarms`]);
+    });
+
+    it("a region in ALARM during its canary step: weight 0 first, then the release it had; later waves untouched", async () => {
+      const records: LedgerRecord[] = [];
+      const report = await run(cloudWatch((region) => (region === stage.regions[1]!.region ? "ALARM" : "OK"), []), records);
+      assert.equal(report.ok, false);
+      assert.deepEqual(report.caught?.map((c) => [c.key, c.where, c.alarm]), [[second, "wave 2/3 (50%), canary step 1/1 (10%)", "5xx-rate"]]);
+      assert.deepEqual(report.regions.map((r) => r.result), ["rolled back", "rolled back", "untouched", "untouched"]);
+      const last = stack.ups.slice(-2);
+      assert.deepEqual(last.map((up) => up.config[`fleet:traffic["${second}"].canaryWeight`]), ["0", undefined], "the weight to 0, then no canary");
+      assert.deepEqual(stage.regions.map((r) => served(r.key)), Array(4).fill(a));
+    });
+
+    it("a region whose alarms cannot be read fails its wave (never bakes blind), unless --no-alarms", async () => {
+      const denied = new Error("User is not authorized to perform: cloudwatch:DescribeAlarms");
+      const unreadable = await run(cloudWatch((region) => (region === stage.regions[0]!.region ? denied : "OK"), []), []);
+      assert.equal(unreadable.ok, false);
+      assert.match(unreadable.caught?.[0]?.reason ?? "", /^alarms unreadable: User is not authorized to perform: cloudwatch:DescribeAlarms\. Fix: .*--no-alarms/);
+      assert.deepEqual(unreadable.regions.map((r) => r.result), ["rolled back", "untouched", "untouched", "untouched"]);
+
+      stack = new ProgramStack({ endpoints: Object.fromEntries(stage.regions.map((r) => [r.key, `${base}/${r.key}/`])), alarmNames: initial.outputs.alarmNames });
+      const reads: string[] = [];
+      const records: LedgerRecord[] = [];
+      const blind = await run(cloudWatch(() => denied, reads), records, { watchAlarms: false });
+      assert.equal(blind.ok, true);
+      assert.deepEqual(reads, []);
+      assert.ok(records.filter((r) => r.step === "bake").every((r) => r.step === "bake" && r.alarms === false));
+    });
   });
 });
