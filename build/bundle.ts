@@ -24,6 +24,11 @@ export interface BundleSource {
   root?: string;
   /** @default `fleet.config.ts` of `root` */
   config?: FleetConfig;
+  /**
+   * Append an inline source map with the sources (`fleet start --inspect`: a debugger shows the app's TypeScript,
+   * not the minified bundle). Never for a release: it would change the bytes and triple their size. @default false
+   */
+  sourceMap?: boolean;
 }
 
 export interface Bundle {
@@ -56,6 +61,7 @@ export function lambdaBuildOptions(outfile: string, source: BundleSource = {}): 
     format: "cjs",
     target: "node22",
     minify: true,
+    ...(source.sourceMap ? { sourcemap: "inline" as const, sourcesContent: true } : {}),
     legalComments: "none",
     charset: "utf8",
     logLevel: "silent",

@@ -22,6 +22,9 @@ export function keepAppNames(root: string): Plugin {
           keepNames: true,
           target: "node22",
           sourcefile: args.path,
+          // With the build's source map (fleet start --inspect), one of this step too, which esbuild chains: the
+          // debugger then shows the file as written, not as transformed here.
+          ...(build.initialOptions.sourcemap ? { sourcemap: "inline" as const, sourcesContent: true } : {}),
           // The class-field semantics the bundle itself uses for this repository's TypeScript (tsconfig target ES2022).
           tsconfigRaw: { compilerOptions: { useDefineForClassFields: true } },
         });

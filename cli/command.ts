@@ -3,14 +3,18 @@ import { Option, type Command as Program } from "commander";
 /** A flag of a command. `description` is its help line; `value` names its argument there (`--stack <stack>`). */
 export type OptionSpec =
   | { type: "boolean"; description: string; short?: string }
-  | { type: "string"; description: string; short?: string; value?: string; default?: string; multiple?: boolean };
+  | { type: "string"; description: string; short?: string; value?: string; default?: string; multiple?: boolean }
+  /** A flag whose value may be left out (`--inspect` or `--inspect=9229`): `true` when it is. */
+  | { type: "optional-string"; description: string; value?: string };
 
 type Options = Record<string, OptionSpec>;
 
 /** The parsed value of one flag: absent flags are undefined unless they have a default; repeatable ones are lists. */
 type Value<S extends OptionSpec> = S extends { type: "boolean" }
   ? boolean | undefined
-  : S extends { multiple: true }
+  : S extends { type: "optional-string" }
+    ? string | true | undefined
+    : S extends { multiple: true }
     ? string[] | undefined
     : S extends { default: string }
       ? string
@@ -86,8 +90,9 @@ export function addCommand(program: Program, name: string, command: Command<any>
 
 /** `-s, --stack <stack>` from a flag's name and spec. */
 function flagsOf(key: string, spec: OptionSpec): string {
-  const value = spec.type === "string" ? ` <${spec.value ?? key}>` : "";
-  return `${spec.short ? `-${spec.short}, ` : ""}--${key}${value}`;
+  const value = spec.type === "string" ? ` <${spec.value ?? key}>` : spec.type === "optional-string" ? ` [${spec.value ?? key}]` : "";
+  const short = spec.type !== "optional-string" && spec.short ? `-${spec.short}, ` : "";
+  return `${short}--${key}${value}`;
 }
 
 /** Joins the lines of each paragraph, so commander wraps it to the terminal; indented lines stay as written. */

@@ -31,6 +31,8 @@ export interface EndpointConfig {
   env: Record<string, string>;
   /** Where the function's output is kept, line by line with its time (local-cloud/function-logs.ts). @default not kept */
   logFile?: string;
+  /** Run the function under the Node inspector on this port of 127.0.0.1 (0: any free port). @default no inspector */
+  inspectPort?: number;
   /**
    * The function's timeout in ms (the stage's `timeout`): past it Lambda fails the invocation and API Gateway
    * answers 502, as in the cloud.
@@ -200,7 +202,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
 
 /** What an endpoint's worker runs: `code` with Lambda's environment of the endpoint's function, logging to its file. */
 function functionCode(config: FunctionConfig, code: EndpointCode): FunctionCode {
-  return { bundleFile: code.bundleFile, env: lambdaEnvironment(functionIdentity(config), code.env), ...(config.logFile ? { logFile: config.logFile } : {}) };
+  return {
+    bundleFile: code.bundleFile,
+    env: lambdaEnvironment(functionIdentity(config), code.env),
+    ...(config.logFile ? { logFile: config.logFile } : {}),
+    ...(config.inspectPort !== undefined ? { inspect: { port: config.inspectPort, label: config.key } } : {}),
+  };
 }
 
 /** The Lambda context of one invocation of the function `identity` names, ending at its timeout. */
@@ -218,7 +225,7 @@ function invocationContext(identity: FunctionIdentity, names: ReturnType<typeof 
 }
 
 /** The function of one endpoint, without its gateway: what a direct invocation needs. */
-export type FunctionConfig = Pick<EndpointConfig, "key" | "account" | "region" | "stage" | "bundleFile" | "env" | "timeoutMs" | "memoryMB" | "functionName" | "logFile">;
+export type FunctionConfig = Pick<EndpointConfig, "key" | "account" | "region" | "stage" | "bundleFile" | "env" | "timeoutMs" | "memoryMB" | "functionName" | "logFile" | "inspectPort">;
 
 /** How a direct invocation went: the outcome as Lambda's Invoke would report it, and how long the handler ran. */
 export interface DirectInvocation {

@@ -16,7 +16,16 @@ export interface EndpointChoices {
   api?: ApiKind;
   /** The local cloud's directory, where each region's function log is kept (function-logs.ts). @default none kept */
   logDir?: string;
+  /**
+   * `fleet start --inspect`: the first port of the functions' inspectors (consecutive, one per endpoint; 0 = any
+   * free port each). A debugger stopped at a breakpoint must not end the invocation, so the function's and the
+   * gateway's timeouts are lifted to {@link debugTimeoutMs}, as `sam local` does when debugging. @default no inspector
+   */
+  inspect?: number;
 }
+
+/** The function and integration timeout while debugging (`inspect`): 15 minutes, Lambda's longest. */
+export const debugTimeoutMs = 15 * 60 * 1000;
 
 /** The code one region runs: its bundle file and the release `FLEET_RELEASE` names (a digest, or `dev`). */
 export type RegionCode = (ref: RegionRef) => { bundleFile: string; release: string };
@@ -47,7 +56,8 @@ export function stageEndpoints(stage: Stage, choices: EndpointChoices, code: Reg
       bundleFile,
       env: functionEnv(stage.stack, release, config),
       ...(choices.logDir !== undefined ? { logFile: functionLogFile(choices.logDir, stage.stack, ref.key) } : {}),
-      timeoutMs: config.timeout * 1000,
+      timeoutMs: choices.inspect === undefined ? config.timeout * 1000 : debugTimeoutMs,
+      ...(choices.inspect === undefined ? {} : { inspectPort: choices.inspect === 0 ? 0 : choices.inspect + index, integrationTimeoutMs: debugTimeoutMs }),
       memoryMB: config.memory,
       // Only an HTTP API handles CORS at the gateway; a REST proxy passes OPTIONS to the app, deployed or local.
       ...(api === "http" && config.cors ? { corsOrigins: [...config.cors.origins] } : {}),

@@ -71,7 +71,7 @@ function zshScript(all: Named[]): string {
     .map(({ name, command }) => {
       const specs = Object.entries(command.options as Record<string, OptionSpec>).map(([key, spec]) => {
         const help = spec.description.replace(/[[\]:]/g, " ");
-        if (spec.type === "boolean") return quote(`--${key}[${help}]`);
+        if (spec.type === "boolean" || spec.type === "optional-string") return quote(`--${key}[${help}]`);
         return quote(`--${key}[${help}]:${(spec.value ?? key).replace(/:/g, " ")}:${takesStack(key, spec) ? "_fleet_stacks" : " "}`);
       });
       return `    ${name}) _arguments ${[...specs, quote("--help[show this help]")].join(" ")} ;;`;

@@ -16,7 +16,7 @@ import { CliError, defineCommand } from "../command";
 
 export default defineCommand({
   summary: "Serve the app locally the way API Gateway would: one endpoint per region, no Docker, no AWS",
-  synopsis: "[--stack dev] [--regions a,b] [--account id] [--port 3000] [--api rest|http] [--watch] [--deployed] [--json]",
+  synopsis: "[--stack dev] [--regions a,b] [--account id] [--port 3000] [--api rest|http] [--watch] [--inspect[=9229]] [--deployed] [--json]",
   description: `Builds the app fleet.config.ts names into dist/lambda/index.js, then serves it on 127.0.0.1 with one endpoint
 per account x region of the stage (Pulumi.<stack>.yaml). Each request
 becomes a real API Gateway proxy event (REST payload 1.0 or HTTP API 2.0) handled by the bundle's handler in
@@ -36,6 +36,12 @@ that region's own worker thread and environment. HTTP APIs apply the stage's fle
       type: "boolean",
       description: "rebuild and reload every endpoint when a file of the app changes (requests in flight finish on the old code; a failed build keeps the previous one serving)",
     },
+    inspect: {
+      type: "optional-string",
+      value: "port",
+      description:
+        "run each region's function under the Node inspector on 127.0.0.1, from this port on, one per region (default 9229; 0 = any free port each), so a debugger attaches to that region's code (the bundle then carries an inline source map of the app's sources); the function and gateway timeouts are lifted to 15 minutes meanwhile",
+    },
     deployed: {
       type: "boolean",
       description:
@@ -45,28 +51,31 @@ that region's own worker thread and environment. HTTP APIs apply the stage's fle
   examples: `  npm start                       # the dev stage is an HTTP API: its URLs have no stage prefix
   curl http://127.0.0.1:3000/health
   npx fleet start --api rest      # REST URLs carry the stage, as execute-api URLs do
-  curl http://127.0.0.1:3000/dev/health`,
+  curl http://127.0.0.1:3000/dev/health
+  npx fleet start --inspect --regions us-east-1   # attach a debugger to 127.0.0.1:9229 (chrome://inspect)`,
   async run({ values }) {
     const underNode = await onTheFunctionsNode();
     if (underNode !== undefined) return underNode;
     // Required on demand, like the commands: plain `fleet start` never loads the release code.
+    if (values.deployed && values.inspect !== undefined) throw new CliError("--inspect debugs the build of the working tree: it does not go with --deployed. Fix: leave one of them out", 2);
     if (values.deployed) return (require("../start-deployed") as typeof import("../start-deployed")).runServeDeployed(values);
     const stack = values.stack;
     const port = parsePort(values.port);
     const api = parseApi(values.api);
     const regions = values.regions === undefined ? undefined : parseRegions(values.regions);
+    const inspect = values.inspect === undefined ? undefined : values.inspect === true ? 9229 : parseInspectPort(values.inspect);
     if (values.account !== undefined && !/^\d{12}$/.test(values.account)) {
       throw new CliError(`--account must be a 12-digit AWS account id, got '${values.account}'`, 2);
     }
     const progress = (line: string) => process.stderr.write(`${line}\n`);
 
     const stage = readStage(stack);
-    const bundle = await build(progress).catch((error: Error) => {
+    const bundle = await build(progress, inspect !== undefined).catch((error: Error) => {
       throw new CliError(`${error.message}\nFix the problems above, then run fleet start again.`);
     });
     let endpoints;
     try {
-      endpoints = stageEndpoints(stage, { port, regions, account: values.account, api, logDir: defaultLocalDir() }, () => ({ bundleFile: bundle, release: devRelease }));
+      endpoints = stageEndpoints(stage, { port, regions, account: values.account, api, logDir: defaultLocalDir(), ...(inspect === undefined ? {} : { inspect }) }, () => ({ bundleFile: bundle, release: devRelease }));
     } catch (error) {
       throw new CliError((error as Error).message, 2);
     }
@@ -85,7 +94,7 @@ that region's own worker thread and environment. HTTP APIs apply the stage's fle
       progress(`serving stack ${stack} (${endpoints[0]!.api} API); Ctrl-C stops`);
     }
     const reloader = values.watch
-      ? reloadOnChange({ dirs: [appDir()], rebuild: () => build(progress), emulator, endpoints, progress })
+      ? reloadOnChange({ dirs: [appDir()], rebuild: () => build(progress, inspect !== undefined), emulator, endpoints, progress })
       : undefined;
     if (reloader) progress(`watching ${path.relative(repoRoot, appDir())}/ for changes`);
 
@@ -125,10 +134,10 @@ function readStage(stack: string): Stage {
   }
 }
 
-/** Builds the bundle; a failure's message lists esbuild's problems (file:line:column), and says nothing of what to do next. */
-async function build(progress: (line: string) => void): Promise<string> {
+/** Builds the bundle (with an inline source map to debug it); a failure's message lists esbuild's problems (file:line:column), and says nothing of what to do next. */
+async function build(progress: (line: string) => void, sourceMap: boolean): Promise<string> {
   try {
-    const bundle = await buildBundle();
+    const bundle = await buildBundle(undefined, { sourceMap });
     progress(`built ${path.relative(repoRoot, bundle.file)} (${bundle.bytes} bytes)`);
     return bundle.file;
   } catch (error) {
@@ -144,6 +153,12 @@ async function build(progress: (line: string) => void): Promise<string> {
 function parsePort(text: string): number {
   const port = Number(text);
   if (!/^\d+$/.test(text) || port > 65535) throw new CliError(`--port must be a port number 0-65535 (0 = any free port), got '${text}'`, 2);
+  return port;
+}
+
+function parseInspectPort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw new CliError(`--inspect must be a port number 0-65535 (--inspect alone: 9229; 0 = any free port), got '${text}'`, 2);
   return port;
 }
 

@@ -12,6 +12,12 @@ export interface FunctionCode {
    * `{ timestamp, message }` (what CloudWatch Logs keeps of a function). @default none kept
    */
   logFile?: string;
+  /**
+   * Runs the function under its own Node inspector on 127.0.0.1:`port` (any free port when that one is taken, e.g.
+   * by the worker this one replaces), announced on stderr with `label`, so a debugger attaches to it alone.
+   * @default no inspector
+   */
+  inspect?: { port: number; label: string };
 }
 
 /** A function log past this size is moved to `<file>.1` when a worker starts, so it never grows without bound. */
@@ -63,7 +69,7 @@ export class LambdaWorker {
   private constructor(code: FunctionCode, logs: FunctionOutput) {
     const piped = typeof logs === "function";
     this.worker = new Worker(runtimeFile, {
-      workerData: { bundleFile: code.bundleFile, output: piped ? undefined : logs, logFile: code.logFile, logFileBytes },
+      workerData: { bundleFile: code.bundleFile, output: piped ? undefined : logs, logFile: code.logFile, logFileBytes, inspect: code.inspect },
       env: code.env,
       stdout: piped,
       stderr: piped,

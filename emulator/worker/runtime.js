@@ -95,6 +95,18 @@ if (workerData.logFile) {
   process.stderr.write = keep(process.stderr.write);
 }
 
+// fleet start --inspect: the function's own inspector, opened before the bundle loads, so a debugger attached
+// here sees this region's code alone. A taken port (the worker this one replaces still holds it) falls back to any
+// free port; either way the URL is announced with the region.
+if (workerData.inspect) {
+  const inspector = require("node:inspector");
+  inspector.open(workerData.inspect.port, "127.0.0.1");
+  if (!inspector.url()) inspector.open(0, "127.0.0.1");
+  const url = inspector.url();
+  const where = url ? `${url} (chrome://inspect, or attach a debugger to 127.0.0.1:${new URL(url).port})` : "could not open an inspector";
+  require("node:fs").writeSync(2, `debugger for ${workerData.inspect.label}: ${where}\n`);
+}
+
 let handler;
 try {
   const mod = require(workerData.bundleFile);

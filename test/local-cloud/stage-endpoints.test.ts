@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { stageEndpoints } from "../../local-cloud/stage-endpoints";
+import { debugTimeoutMs, stageEndpoints } from "../../local-cloud/stage-endpoints";
 import { testStage } from "../helpers/stages";
 
 describe("stageEndpoints (which endpoints fleet start and the local cloud serve)", () => {
@@ -24,6 +24,22 @@ describe("stageEndpoints (which endpoints fleet start and the local cloud serve)
       ],
     );
     assert.deepEqual(endpoints[0]!.env, { FEATURE_X: "on", FLEET_STAGE: "qa", FLEET_RELEASE: "dev", FLEET_LOG_LEVEL: "debug" });
+  });
+
+  it("with inspect: an inspector port per region from the one given (0: any free each), the timeouts lifted to 15 minutes; a log file per region with logDir", () => {
+    const endpoints = stageEndpoints(stage, { port: 0, inspect: 9300, logDir: "/l" }, working);
+    assert.deepEqual(
+      endpoints.map((e) => [e.inspectPort, e.timeoutMs, e.integrationTimeoutMs, e.logFile]),
+      [
+        [9300, debugTimeoutMs, debugTimeoutMs, "/l/logs/qa/111111111111-us-east-1.log"],
+        [9301, debugTimeoutMs, debugTimeoutMs, "/l/logs/qa/111111111111-eu-west-1.log"],
+        [9302, debugTimeoutMs, debugTimeoutMs, "/l/logs/qa/222222222222-ap-southeast-2.log"],
+      ],
+    );
+    assert.equal(debugTimeoutMs, 900_000);
+    assert.deepEqual(stageEndpoints(stage, { port: 0, inspect: 0 }, working).map((e) => e.inspectPort), [0, 0, 0]);
+    const plain = stageEndpoints(stage, { port: 0 }, working)[0]!;
+    assert.deepEqual([plain.inspectPort, plain.integrationTimeoutMs, plain.logFile], [undefined, undefined, undefined]);
   });
 
   it("gives each region its own code and release", () => {
