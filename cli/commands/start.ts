@@ -23,7 +23,7 @@ becomes a real API Gateway proxy event (REST payload 1.0 or HTTP API 2.0) handle
 that region's own worker thread and environment. HTTP APIs apply the stage's fleet:cors as deployed
 (preflights answered by the gateway). Stops on Ctrl-C.`,
   options: {
-    stack: { type: "string", value: "name", default: "dev", description: "the stage whose regions to serve" },
+    stack: { type: "string", default: "dev", description: "the stage whose regions to serve" },
     regions: { type: "string", value: "a,b", description: "serve these regions instead of the stage's" },
     account: { type: "string", value: "id", description: "the account of --regions (default: the stage's account)" },
     port: { type: "string", value: "n", default: "3000", description: "first port; endpoints take consecutive ports; 0 = any free port each" },

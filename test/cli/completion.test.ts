@@ -33,6 +33,11 @@ describe("fleet completion", () => {
     assert.deepEqual(complete("fleet deploy --stack ").sort(), ["prod", "staging"]);
     assert.deepEqual(complete("fleet promote --from staging --to p"), ["prod"]);
     assert.deepEqual(complete("fleet help sm"), ["smoke"]);
+    // start's --stack completes stacks like every other (it was declared <name>, so it completed nothing).
+    assert.deepEqual(complete("fleet start --stack ").sort(), ["prod", "staging"]);
+    assert.deepEqual(complete("fleet start --insp"), ["--inspect"]);
+    assert.deepEqual(complete("fleet logs --fo"), ["--follow"]);
+    assert.deepEqual(complete("fleet invoke --ev"), ["--event"]);
     assert.ok(!complete("fleet build --").includes("--stack"), "a flag build does not take");
   });
 
