@@ -27,9 +27,10 @@ export interface InterruptedRegion {
 
 /**
  * Every region left in doubt, from the ledger alone: per region, the intents not followed by an outcome of the same
- * rollout (canary and bake records do not end it: a canary step is the region in doubt at a weight). Rollouts in `running` (they hold a live lock) are under way, not interrupted, and are left out. A
- * rollout that redoes an unfinished region writes its own intent with the same `from`, so a chain of interrupted
- * rollouts still names the digest the region had before the first of them.
+ * rollout (canary and bake records do not end it: a canary step leaves the region in doubt at its weight). Rollouts
+ * in `running` (they hold a live lock) are under way, not interrupted, and are left out. A rollout that redoes an
+ * unfinished region writes its own intent with the same `from`, so a chain of interrupted rollouts still names the
+ * digest the region had before the first of them.
  */
 export function interruptedRegions(records: LedgerRecord[], running: ReadonlySet<string> = new Set()): InterruptedRegion[] {
   const open = new Map<string, InterruptedRegion>();

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Digest } from "../../core/digest";
-import { formatCall, formatPlan, formatRollout } from "../../cli/format";
+import { formatCall, formatPlan, formatRollout, formatUnfinished } from "../../cli/format";
 import type { PromotionPlan } from "../../rollout/plans";
 import { planRollout, summarizePlan } from "../../rollout/waves";
 import type { RegionOutcome, RolloutReport } from "../../rollout/rollout";
@@ -75,6 +75,14 @@ describe("formatPlan", () => {
     const text = formatPlan(plan);
     assert.match(text, new RegExp(`222222222222/us-east-1  ${a} or ${b} \\(unfinished rollout 20261201T000000Z-0000abcd\\) -> ${b}, redone`));
     assert.doesNotMatch(text, /already there/);
+  });
+});
+
+describe("formatUnfinished", () => {
+  it("shows a region stopped in a canary step with the step's weight beside the release it was going to", () => {
+    const left = { rollout: "20261201T000000Z-0000abcd", stack: "prod", key: "222222222222/us-east-1", account: "222222222222", region: "us-east-1", from: a, to: b, since: "2026-12-01T00:00:00.000Z" };
+    assert.match(formatUnfinished([], [{ ...left, weight: 10 }]), new RegExp(`prod +222222222222/us-east-1 +${a} +${b} \\(canary at 10%\\) +20261201T000000Z-0000abcd`));
+    assert.doesNotMatch(formatUnfinished([], [left]), /canary/);
   });
 });
 

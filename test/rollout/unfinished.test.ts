@@ -18,6 +18,17 @@ describe("interruptedRegions (rollout/unfinished.ts)", () => {
     assert.deepEqual(interruptedRegions(ledger), [{ rollout: r1, stack: "prod", key: "222222222222/us-east-1", account: "222222222222", region: "us-east-1", from: a, to: b, since: "2026-12-01T10:00:00.000Z" }]);
   });
 
+  it("keeps a region in doubt through its canary steps and bakes, at the weight of its last step; its outcome ends it", () => {
+    const base = { rollout: r1, time: "2026-12-01T10:00:00.000Z", action: "promote" as const, stack: "prod", account: "222222222222", region: "us-east-1", from: a, to: b, who: "t" };
+    const canary = (weight: number): LedgerRecord => ({ step: "canary", ...base, weight });
+    const bake: LedgerRecord = { step: "bake", ...base, weight: 10, result: "passed", ms: 300_000, probes: 900, alarms: true };
+    const ledger = [step("intent", r1, "us-east-1", a, b), canary(10), bake, canary(50)];
+    assert.deepEqual(interruptedRegions(ledger).map((r) => [r.key, r.from, r.to, r.weight]), [["222222222222/us-east-1", a, b, 50]]);
+    assert.deepEqual(interruptedRegions([...ledger, step("outcome", r1, "us-east-1", a, b)]), []);
+    // Another rollout's canary record says nothing about this one's region.
+    assert.equal(interruptedRegions([step("intent", r1, "us-east-1", a, b), { ...canary(10), rollout: r2 }])[0]!.weight, undefined);
+  });
+
   it("is empty when every intent has its outcome, and leaves out a rollout that holds a live lock (under way)", () => {
     assert.deepEqual(interruptedRegions([step("intent", r1, "us-east-1", a, b), step("outcome", r1, "us-east-1", a, b)]), []);
     assert.deepEqual(interruptedRegions([step("intent", r1, "us-east-1", a, b)], new Set([r1])), []);
