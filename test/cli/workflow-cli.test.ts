@@ -14,6 +14,18 @@ describe("fleet release workflow with --local (CLI, end to end)", function () {
   let root: string;
   let digest: string;
   const fleet = (...args: string[]) => runCli(args, { env });
+  /** The state the first test leaves (a release, deployed to dev, promoted to prod), made here when it did not run. */
+  let workflowDone: Promise<void> | undefined;
+  const afterWorkflow = () =>
+    (workflowDone ??= (async () => {
+      const release = await fleet("release");
+      assert.equal(release.code, 0, release.stderr);
+      digest = release.stdout.trim();
+      for (const args of [["deploy", "--local", "--stack", "dev", "--release", digest], ["promote", "--local", "--from", "dev", "--to", "prod", "--yes"]]) {
+        const run = await fleet(...args);
+        assert.equal(run.code, 0, run.stderr);
+      }
+    })());
 
   before(async () => {
     root = await mkdtemp(path.join(tmpdir(), "fleet-workflow-"));
@@ -72,9 +84,11 @@ describe("fleet release workflow with --local (CLI, end to end)", function () {
     assert.deepEqual(last.history.map((h) => `${h.action} ${h.stack}`), Array(4).fill("promote prod"));
     const two = JSON.parse((await fleet("status", "--local", "--limit", "2", "--json")).stdout) as { history: { action: string }[] };
     assert.deepEqual(two.history.map((h) => h.action), ["deploy", "deploy", "promote", "promote", "promote", "promote"]);
+    workflowDone = Promise.resolve();
   });
 
   it("takes a release by the first 12 hex digits tables show, refuses a shorter or an ambiguous one", async () => {
+    await afterWorkflow();
     const prefix = digest.slice(0, "sha256:".length + 12);
     const byPrefix = await fleet("rollback", "--local", "--stack", "prod", "--to", prefix, "--dry-run", "--json");
     assert.equal(byPrefix.code, 0, byPrefix.stderr);
@@ -108,6 +122,7 @@ describe("fleet release workflow with --local (CLI, end to end)", function () {
   });
 
   it("refuses an unknown stack, a malformed or unknown digest, a corrupted artifact and a rollback with no history", async () => {
+    await afterWorkflow();
     const unknownStack = await fleet("smoke", "--local", "--stack", "nope");
     assert.equal(unknownStack.code, 2);
     assert.match(unknownStack.stderr, /--stack nope: .*Pulumi\.nope\.yaml/);

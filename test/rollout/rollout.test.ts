@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Digest } from "../../core/digest";
@@ -32,6 +32,9 @@ async function served(target: LocalTarget): Promise<Record<string, unknown>> {
 }
 
 const everywhere = (target: LocalTarget, digest: Digest) => Object.fromEntries(target.stage.regions.map((r) => [r.key, digest]));
+
+/** Puts every region of a target on a release directly (no rollout, no ledger): the state a test starts from. */
+const serving = (target: LocalTarget, digest: Digest) => target.apply(everywhere(target, digest), () => undefined);
 
 describe("release rollout through the local cloud (real HTTP on 127.0.0.1)", function () {
   // Each wave starts worker threads in the emulator; generous, never asserted.
@@ -96,6 +99,7 @@ describe("release rollout through the local cloud (real HTTP on 127.0.0.1)", fun
   });
 
   it("promotes dev's digest to prod: every prod region serves exactly what dev serves", async () => {
+    await serving(devTarget, releases.good!);
     const plan = await planPromotion({ source: devTarget, destination: prodTarget, store, allowBreaking: false });
     assert.equal(plan.digest, releases.good);
     assert.deepEqual(plan.waves, [["222222222222/us-east-1"], ["222222222222/eu-west-1", "333333333333/eu-central-1"]]);
@@ -105,6 +109,7 @@ describe("release rollout through the local cloud (real HTTP on 127.0.0.1)", fun
   });
 
   it("stops a promotion at the first failing region and puts every changed region back", async () => {
+    await serving(prodTarget, releases.good!);
     await rollout(base(devTarget, { desired: everywhere(devTarget, releases.brokenInEuCentral!) }));
     const plan = await planPromotion({ source: devTarget, destination: prodTarget, store, allowBreaking: false });
     const report = await rollout(base(prodTarget, { action: "promote", desired: everywhere(prodTarget, plan.digest) }));
@@ -125,6 +130,7 @@ describe("release rollout through the local cloud (real HTTP on 127.0.0.1)", fun
   });
 
   it("leaves the other regions untouched when the first region fails", async () => {
+    await serving(prodTarget, releases.good!);
     const report = await rollout(base(prodTarget, { desired: everywhere(prodTarget, releases.brokenInUsEast!) }));
     assert.deepEqual(report.regions.map((r) => [r.key, r.result, r.live]), [
       ["222222222222/us-east-1", "rolled back", releases.good],
@@ -135,6 +141,7 @@ describe("release rollout through the local cloud (real HTTP on 127.0.0.1)", fun
   });
 
   it("treats a region that does not answer in time as failed and reverts", async () => {
+    await serving(prodTarget, releases.good!);
     const report = await rollout(base(prodTarget, { desired: everywhere(prodTarget, releases.slowInEuWest!), smokeTimeoutMs: 500 }));
     assert.equal(report.ok, false);
     assert.match(report.regions[1]!.reason ?? "", /timed out/);
@@ -143,6 +150,7 @@ describe("release rollout through the local cloud (real HTTP on 127.0.0.1)", fun
   });
 
   it("reverts when the release cannot even start in a region", async () => {
+    await serving(prodTarget, releases.good!);
     const report = await rollout(base(prodTarget, { desired: everywhere(prodTarget, releases.crashInEuCentral!) }));
     assert.equal(report.ok, false);
     assert.match(report.regions[2]!.reason ?? "", /cannot start in eu-central-1/);
@@ -151,6 +159,7 @@ describe("release rollout through the local cloud (real HTTP on 127.0.0.1)", fun
   });
 
   it("on interrupt finishes the region in flight, puts it back and leaves the rest untouched", async () => {
+    await serving(prodTarget, releases.good!);
     const controller = new AbortController();
     const report = await rollout(
       base(prodTarget, {
@@ -172,6 +181,7 @@ describe("release rollout through the local cloud (real HTTP on 127.0.0.1)", fun
   });
 
   it("refuses to promote a release whose API narrows an input, unless allowed", async () => {
+    await serving(prodTarget, releases.good!);
     await rollout(base(devTarget, { desired: everywhere(devTarget, releases.narrowed!) }));
     await assert.rejects(planPromotion({ source: devTarget, destination: prodTarget, store, allowBreaking: false }), /breaks the API prod serves:\n.*lang.*no longer accepts "fr", "de"[\s\S]*--allow-breaking/);
     const plan = await planPromotion({ source: devTarget, destination: prodTarget, store, allowBreaking: true });
@@ -179,13 +189,16 @@ describe("release rollout through the local cloud (real HTTP on 127.0.0.1)", fun
   });
 
   it("refuses to promote when the source regions serve different digests", async () => {
+    await serving(devTarget, releases.good!);
     await rollout(base(devTarget, { desired: { "111111111111/eu-west-1": releases.next! } }));
     await assert.rejects(planPromotion({ source: devTarget, destination: prodTarget, store, allowBreaking: false }), /dev serves different releases/);
   });
 
   it("refuses to change anything when the ledger cannot be written (unwritable store)", async () => {
+    await serving(prodTarget, releases.good!);
     // The ledger file replaced by a directory: nothing can be appended to it, whoever runs the test (even root).
     const ledgerFile = path.join(root, "releases", "ledger.jsonl");
+    await writeFile(ledgerFile, "", { flag: "a" }); // run alone, no rollout has written it yet
     await rename(ledgerFile, `${ledgerFile}.saved`);
     await mkdir(ledgerFile);
     try {
@@ -202,6 +215,7 @@ describe("release rollout through the local cloud (real HTTP on 127.0.0.1)", fun
   });
 
   it("rolls prod back to the release it served before its latest promotion", async () => {
+    await serving(prodTarget, releases.good!);
     await rollout(base(devTarget, { desired: everywhere(devTarget, releases.next!) }));
     const plan = await planPromotion({ source: devTarget, destination: prodTarget, store, allowBreaking: false });
     assert.equal((await rollout(base(prodTarget, { action: "promote", desired: everywhere(prodTarget, plan.digest) }))).ok, true);
@@ -212,6 +226,33 @@ describe("release rollout through the local cloud (real HTTP on 127.0.0.1)", fun
     const report = await rollout(base(prodTarget, { action: "rollback", desired }));
     assert.equal(report.ok, true);
     assert.deepEqual(await served(prodTarget), everywhere(prodTarget, releases.good!));
+  });
+
+  it("walks further back on a second rollback instead of undoing the first", async () => {
+    await serving(prodTarget, releases.good!);
+    for (const release of [releases.next!, releases.narrowed!]) assert.equal((await rollout(base(prodTarget, { desired: everywhere(prodTarget, release) }))).ok, true);
+    const back = async () => {
+      const desired = rollbackTargets(await prodTarget.live(), (await store.ledger()).records, "prod");
+      assert.equal((await rollout(base(prodTarget, { action: "rollback", desired }))).ok, true);
+      return desired;
+    };
+    assert.deepEqual(await back(), everywhere(prodTarget, releases.next!));
+    assert.deepEqual(await back(), everywhere(prodTarget, releases.good!));
+    assert.deepEqual(await served(prodTarget), everywhere(prodTarget, releases.good!));
+  });
+
+  it("reports a region whose previous release fails smoke after the revert as failed, not rolled back, saying why", async () => {
+    // prod on a release that fails in us-east-1; the new one passes there and fails in the second wave.
+    await serving(prodTarget, releases.brokenInUsEast!);
+    const report = await rollout(base(prodTarget, { desired: everywhere(prodTarget, releases.brokenInEuCentral!) }));
+    assert.equal(report.ok, false);
+    assert.deepEqual(report.regions.map((r) => [r.key, r.result]), [
+      ["222222222222/us-east-1", "failed"],
+      ["222222222222/eu-west-1", "rolled back"],
+      ["333333333333/eu-central-1", "rolled back"],
+    ]);
+    assert.match(report.regions[0]!.reason ?? "", /after revert: GET \/health answered 500/);
+    assert.equal(report.regions[1]!.live, releases.brokenInUsEast);
   });
 
   /** Ledger records of one rollout, as [step, region]. */
@@ -225,6 +266,7 @@ describe("release rollout through the local cloud (real HTTP on 127.0.0.1)", fun
   };
 
   it("writes each wave's intents before changing it and every region's outcome after, under the rollout's id", async () => {
+    await serving(prodTarget, releases.good!);
     const id = "20261201T120000Z-0000feed";
     const seen: string[][] = [];
     const watched: Target = {
@@ -254,6 +296,7 @@ describe("release rollout through the local cloud (real HTTP on 127.0.0.1)", fun
   });
 
   it("redoes a region an interrupted rollout left, though it already serves the digest, instead of skipping it", async () => {
+    await serving(prodTarget, releases.next!);
     // prod is on next; a rollout to good was killed right after changing us-east-1.
     await interrupt("20261201T121500Z-00000bad", "222222222222/us-east-1", releases.next!, releases.good!);
     const unfinished = interruptedRegions((await store.ledger()).records);
@@ -271,6 +314,7 @@ describe("release rollout through the local cloud (real HTTP on 127.0.0.1)", fun
   });
 
   it("puts a region an interrupted rollout left back on the digest it had before, not on the one it was left serving", async () => {
+    await serving(prodTarget, releases.good!);
     await interrupt("20261201T124500Z-00000bad", "222222222222/us-east-1", releases.good!, releases.next!);
     const unfinished = interruptedRegions((await store.ledger()).records);
     const report = await rollout(base(prodTarget, { action: "promote", desired: everywhere(prodTarget, releases.brokenInEuCentral!), unfinished }));
@@ -281,6 +325,7 @@ describe("release rollout through the local cloud (real HTTP on 127.0.0.1)", fun
   });
 
   it("redoes a region in doubt whose recorded digest is the one asked for (a rollback of a rollout killed before its change), so the doubt ends", async () => {
+    await serving(prodTarget, releases.good!);
     await interrupt("20261201T130000Z-00000bad", "222222222222/us-east-1", releases.good!, releases.next!, false);
     const unfinished = interruptedRegions((await store.ledger()).records);
     const id = "20261201T130500Z-0000600d";

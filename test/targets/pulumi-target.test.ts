@@ -242,6 +242,16 @@ describe("PulumiTarget", () => {
     assert.deepEqual(stack.config, { "fleet:release": a, 'fleet:releases["333333333333/eu-west-1"]': b });
   });
 
+  it("leaves fleet:release unset after a preview when the stack had none (every region named in fleet:releases)", async () => {
+    const stack = new FakeStack(urls);
+    const overrides = { 'fleet:releases["222222222222/us-east-1"]': a, 'fleet:releases["333333333333/eu-west-1"]': a };
+    stack.config = { ...overrides };
+    // One digest for every region: the preview itself runs on fleet:release alone.
+    await new PulumiTarget(prod, async () => stack).preview({ "222222222222/us-east-1": b, "333333333333/eu-west-1": b }, () => undefined);
+    assert.ok(stack.calls.includes(`set fleet:release=${b.slice(0, 8)}`), stack.calls.join(", "));
+    assert.deepEqual(stack.config, overrides);
+  });
+
   it("on a stack never deployed, refuses the first wave before any up, says how to deploy it once, and records nothing as changed", async () => {
     const stack = new FakeStack(urls);
     stack.outputsValue = {};
