@@ -59,7 +59,9 @@ function mutate(folder: MutationFolder, force: boolean): MutantResult[] {
   const configFile = path.join(reports, `${folder.name}.stryker.json`);
   writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`);
   const stryker = path.join(repoRoot, "node_modules", "@stryker-mutator", "core", "bin", "stryker.js");
-  const run = spawnSync(process.execPath, [stryker, "run", configFile], { cwd: repoRoot, stdio: "inherit" });
+  // The property tests scale with FLEET_FUZZ_RUNS: a tenth of npm test's runs per mutant, unless set.
+  const env = { ...process.env, FLEET_FUZZ_RUNS: process.env.FLEET_FUZZ_RUNS ?? "200" };
+  const run = spawnSync(process.execPath, [stryker, "run", configFile], { cwd: repoRoot, stdio: "inherit", env });
   if (run.status !== 0) throw new Error(`stryker on ${folder.name} exited with ${run.status ?? run.signal}`);
   const files = (JSON.parse(readFileSync(report, "utf8")) as { files: Record<string, { mutants: Omit<MutantResult, "fileName">[] }> }).files;
   return Object.entries(files).flatMap(([fileName, file]) => file.mutants.map((mutant) => ({ ...mutant, fileName })));
