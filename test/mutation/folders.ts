@@ -21,8 +21,8 @@ export interface MutationFolder {
 export const mutationFolders: readonly MutationFolder[] = [
   {
     name: "rollout",
-    mutate: ["rollout/rollout.ts", "rollout/plans.ts", "rollout/waves.ts", "rollout/stack-lock.ts", "rollout/unfinished.ts", "rollout/retention.ts"],
-    tests: ["test/rollout/rollout.test.ts", "test/rollout/waves.test.ts", "test/rollout/stack-lock.test.ts", "test/rollout/unfinished.test.ts", "test/rollout/retention.test.ts"],
+    mutate: ["rollout/rollout.ts", "rollout/bake.ts", "rollout/plans.ts", "rollout/waves.ts", "rollout/stack-lock.ts", "rollout/unfinished.ts", "rollout/retention.ts"],
+    tests: ["test/rollout/rollout.test.ts", "test/rollout/progressive.test.ts", "test/rollout/waves.test.ts", "test/rollout/stack-lock.test.ts", "test/rollout/unfinished.test.ts", "test/rollout/retention.test.ts"],
   },
   { name: "smoke", mutate: ["rollout/smoke.ts", "rollout/probes.ts"], tests: ["test/rollout/smoke.test.ts"] },
   {
