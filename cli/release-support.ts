@@ -25,6 +25,17 @@ export const targetOptions = {
   json: { type: "boolean", description: "print the result as JSON on stdout (progress stays on stderr)" },
 } as const;
 
+/** The flags of the commands that act on every region of a stack at once (call, invoke, logs): which stack, which regions. */
+export const regionsOptions = {
+  stack: { type: "string", description: "the stack (Pulumi.<stack>.yaml)" },
+  region: {
+    type: "string",
+    value: "r",
+    multiple: true,
+    description: "only this region: a region name (in every account) or <account>/<region>; repeat for several (default: every region)",
+  },
+} as const;
+
 /** The flags of the commands that change a stack: how long to wait for another rollout of it. */
 export const lockOptions = {
   wait: { type: "string", value: "duration", description: "when another rollout holds the stack, wait up to this long for it (e.g. 30s, 10m, 1h) instead of refusing" },

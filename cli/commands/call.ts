@@ -1,7 +1,7 @@
 import { callRegions, type RegionRequest } from "../../targets/call-regions";
 import { CliError, defineCommand } from "../command";
 import { formatCall } from "../format";
-import { asCli, positiveInt, progress, selectRegions, stageOf, storeOf, targetOf, targetOptions } from "../release-support";
+import { asCli, positiveInt, progress, regionsOptions, selectRegions, stageOf, storeOf, targetOf, targetOptions } from "../release-support";
 
 /** What fetch sends: TRACE and CONNECT it refuses, so they are not offered. */
 const methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
@@ -44,13 +44,7 @@ that are not text, and where a region did not answer, status is null and error s
     "[path]": "starts with /, relative to each region's base URL, query string included (quote it for the shell)",
   },
   options: {
-    stack: { type: "string", description: "the stack (Pulumi.<stack>.yaml)" },
-    region: {
-      type: "string",
-      value: "r",
-      multiple: true,
-      description: "only this region: a region name (in every account) or <account>/<region>; repeat for several (default: every region)",
-    },
+    ...regionsOptions,
     data: { type: "string", value: "json", description: "request body: one JSON document, sent as given, with content-type: application/json unless a --header sets it (not with GET or HEAD)" },
     header: { type: "string", value: "h", multiple: true, description: "a request header, 'name: value' (quoted for the shell); repeat for several" },
     ...targetOptions,

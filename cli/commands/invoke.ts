@@ -3,7 +3,7 @@ import type { InvokeAnswer } from "../../core/invoke-answer";
 import { maxInvokeRequestBytes } from "../../emulator/limits";
 import { CliError, defineCommand } from "../command";
 import { err, out } from "../output";
-import { asCli, progress, selectRegions, stageOf, storeOf, targetOf, targetOptions } from "../release-support";
+import { asCli, progress, regionsOptions, selectRegions, stageOf, storeOf, targetOf, targetOptions } from "../release-support";
 
 
 export default defineCommand({
@@ -23,13 +23,7 @@ Exits 1 when a function failed or a region could not be invoked (after reporting
 error. --json prints an array, one { key, account, region, ran, functionError, payload, durationMs, logTail,
 error } per region: payload is the JSON text the function returned.`,
   options: {
-    stack: { type: "string", description: "the stack (Pulumi.<stack>.yaml)" },
-    region: {
-      type: "string",
-      value: "r",
-      multiple: true,
-      description: "only this region: a region name (in every account) or <account>/<region>; repeat for several (default: every region)",
-    },
+    ...regionsOptions,
     event: { type: "string", value: "file|-", description: "the event: a JSON file, or - to read it from stdin (required)" },
     ...targetOptions,
   },

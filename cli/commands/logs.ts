@@ -2,7 +2,7 @@ import { defaultLocalDir } from "../../local-cloud/local-state";
 import { cloudLogSources, localLogSources, readRegionLogs, type RegionLogEvent } from "../../targets/region-logs";
 import { CliError, defineCommand } from "../command";
 import { err, out } from "../output";
-import { durationArg, progress, selectRegions, stageOf } from "../release-support";
+import { durationArg, progress, regionsOptions, selectRegions, stageOf } from "../release-support";
 
 // The emulator's own one-line form of a function log line (plain JavaScript, shared with its worker).
 const { readableLine } = require("../../emulator/worker/readable-line.js") as {
@@ -26,13 +26,7 @@ others are printed; exits 1 when a region could not be read, 2 on a usage error.
 --json prints one JSON object per line (so --follow streams it): { key, account, region, timestamp, message },
 timestamp in ms since the epoch and message as the function wrote it.`,
   options: {
-    stack: { type: "string", description: "the stack (Pulumi.<stack>.yaml)" },
-    region: {
-      type: "string",
-      value: "r",
-      multiple: true,
-      description: "only this region: a region name (in every account) or <account>/<region>; repeat for several (default: every region)",
-    },
+    ...regionsOptions,
     since: { type: "string", value: "when", default: "10m", description: "from this long ago (e.g. 30s, 10m, 2h) or this time (e.g. 2026-12-01T21:00:00Z)" },
     follow: { type: "boolean", short: "f", description: "keep printing new lines until Ctrl-C" },
     local: { type: "boolean", description: "the local cloud (.fleet/local/) instead of real accounts" },
