@@ -32,6 +32,18 @@ export interface StoredLock {
   version: string;
 }
 
+/** A stored lock's bytes as the lock record of `stack`, or undefined when they are not one (not JSON, invalid, another stack's). */
+export function parseLockRecord(bytes: Buffer, stack: string): StackLockRecord | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString("utf8"));
+  } catch {
+    return undefined;
+  }
+  const parsed = StackLockRecord.safeParse(json);
+  return parsed.success && parsed.data.stack === stack ? parsed.data : undefined;
+}
+
 /** This process as a lock holder. */
 export function thisHolder(): StackLockRecord["holder"] {
   let user = process.env.USER ?? process.env.USERNAME ?? "unknown";

@@ -72,10 +72,7 @@ export function metricsFile(dir: string, stack: string): string {
 
 /** The metrics a running local cloud published, or undefined when none runs for this stack (or its file is unreadable). */
 export async function readLocalMetrics(dir: string, stack: string): Promise<LocalMetrics | undefined> {
-  const json = await readJson(metricsFile(dir, stack)).catch(() => undefined);
-  const parsed = LocalMetrics.safeParse(json);
-  if (!parsed.success || !isAlive(parsed.data.pid)) return undefined;
-  return parsed.data;
+  return readPublished(metricsFile(dir, stack), LocalMetrics);
 }
 
 export async function writeLocalMetrics(dir: string, stack: string, metrics: LocalMetrics): Promise<void> {
@@ -108,10 +105,13 @@ export async function writeLocalState(dir: string, stack: string, state: LocalSt
 
 /** The endpoints a running local cloud published, or undefined when none runs for this stack. */
 export async function readLocalEndpoints(dir: string, stack: string): Promise<LocalEndpoints | undefined> {
-  const json = await readJson(endpointsFile(dir, stack)).catch(() => undefined);
-  const parsed = LocalEndpoints.safeParse(json);
-  if (!parsed.success || !isAlive(parsed.data.pid)) return undefined;
-  return parsed.data;
+  return readPublished(endpointsFile(dir, stack), LocalEndpoints);
+}
+
+/** What a running local cloud published in `file`: undefined when it is unreadable, invalid, or its process is gone. */
+async function readPublished<T extends { pid: number }>(file: string, schema: z.ZodType<T>): Promise<T | undefined> {
+  const parsed = schema.safeParse(await readJson(file).catch(() => undefined));
+  return parsed.success && isAlive(parsed.data.pid) ? parsed.data : undefined;
 }
 
 export async function writeLocalEndpoints(dir: string, stack: string, endpoints: LocalEndpoints): Promise<void> {

@@ -5,7 +5,7 @@ import { writeFileAtomic } from "../../core/atomic-file";
 import { digestOf, type Digest, hexOf } from "../../core/digest";
 import { checkStackName } from "../../core/stack-name";
 import { ledgerLines, parseLedger, type LedgerRead, type LedgerRecord } from "../ledger";
-import { deadHolder, StackLockRecord, type StoredLock } from "../lock";
+import { deadHolder, parseLockRecord, type StackLockRecord, type StoredLock } from "../lock";
 import { parseManifest, type ReleaseManifest } from "../manifest";
 import { ArtifactError, listReleases, type ListedRelease, type ReleaseStore, type StoredRelease } from "./store";
 
@@ -161,17 +161,9 @@ export class LocalReleaseStore implements ReleaseStore {
     const file = this.lockFile(stack);
     const bytes = await readIfExists(file);
     if (bytes === undefined) return undefined;
-    let json: unknown;
-    try {
-      json = JSON.parse(bytes.toString("utf8"));
-    } catch {
-      json = undefined;
-    }
-    const parsed = StackLockRecord.safeParse(json);
-    if (!parsed.success || parsed.data.stack !== stack) {
-      return { stack, record: undefined, stale: `its file ${path.relative(process.cwd(), file)} is not a valid lock`, version: digestOf(bytes) };
-    }
-    return { stack, record: parsed.data, stale: deadHolder(parsed.data), version: parsed.data.rollout };
+    const record = parseLockRecord(bytes, stack);
+    if (!record) return { stack, record: undefined, stale: `its file ${path.relative(process.cwd(), file)} is not a valid lock`, version: digestOf(bytes) };
+    return { stack, record, stale: deadHolder(record), version: record.rollout };
   }
 
   /** A file lock lasts as long as its file: renewing checks it is still this one. */

@@ -2,7 +2,7 @@ import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectC
 import { digestOf, type Digest, hexOf } from "../../core/digest";
 import { checkStackName } from "../../core/stack-name";
 import { ledgerLines, parseLedger, type LedgerRead, type LedgerRecord } from "../ledger";
-import { StackLockRecord, type StoredLock } from "../lock";
+import { parseLockRecord, type StackLockRecord, type StoredLock } from "../lock";
 import { parseManifest, type ReleaseManifest } from "../manifest";
 import { ArtifactError, listReleases, type ListedRelease, type ReleaseStore, type StoredRelease } from "./store";
 
@@ -152,18 +152,12 @@ export class S3ReleaseStore implements ReleaseStore {
     }
     const body = Buffer.from(await object.Body!.transformToByteArray());
     const version = object.ETag ?? digestOf(body);
-    let json: unknown;
-    try {
-      json = JSON.parse(body.toString("utf8"));
-    } catch {
-      json = undefined;
-    }
-    const parsed = StackLockRecord.safeParse(json);
-    if (!parsed.success || parsed.data.stack !== stack) return { stack, record: undefined, stale: `${this.location}/${key} is not a valid lock`, version };
-    const lease = (parsed.data.leaseSeconds ?? this.options.leaseSeconds ?? 60) * 1000;
+    const record = parseLockRecord(body, stack);
+    if (!record) return { stack, record: undefined, stale: `${this.location}/${key} is not a valid lock`, version };
+    const lease = (record.leaseSeconds ?? this.options.leaseSeconds ?? 60) * 1000;
     const age = serverDate && object.LastModified ? new Date(serverDate).getTime() - object.LastModified.getTime() : 0;
     const stale = age > lease ? `its lease ran out ${Math.round((age - lease) / 1000)} s ago (last renewed ${object.LastModified!.toISOString()}, by the store's clock)` : undefined;
-    return { stack, record: parsed.data, stale, version };
+    return { stack, record, stale, version };
   }
 
   /** Renews the lease: the same bytes put again, only if the lock is still this one (`If-Match`). */
